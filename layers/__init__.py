@@ -1,0 +1,1 @@
+"""From geocoded places and curated data to map layers (GeoDataFrames) and exports."""

