@@ -185,7 +185,7 @@ def _lookup(name: str, gazetteer: Gazetteer) -> tuple[list[GazetteerEntry], bool
 
 
 def _acceptable(span: list[_Token], first_in_sentence: bool, qualifier: str, article: _Article,
-                entries: list[GazetteerEntry]) -> bool:
+                entries: list[GazetteerEntry], exact: bool) -> bool:
     if len(span) > 1:
         return True
     word = span[0]
@@ -194,6 +194,8 @@ def _acceptable(span: list[_Token], first_in_sentence: bool, qualifier: str, art
         return False
     if word.lower in GIVEN_NAMES and not qualifier:
         return False
+    if first_in_sentence and not exact:
+        return False  # "Senior district police officer …" is not a variant of a village
     if qualifier:
         return True
     if article.is_common_word(word.text):
@@ -341,7 +343,7 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
         if not qualifier:
             qualifier = _qualifier_before(tokens, idx)
         entries, exact = _lookup(name, article.gazetteer)
-        if entries and _acceptable(span, first_in_sentence, qualifier, article, entries):
+        if entries and _acceptable(span, first_in_sentence, qualifier, article, entries, exact):
             # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
             return _candidate(span, sentence, qualifier, entries, exact, article), max(q_end, idx + length)
     return None

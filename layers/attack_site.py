@@ -10,6 +10,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry.polygon import orient
 
 from ._frames import DATA_DIR, WGS84, points_frame, read_csv, yes
 
@@ -35,7 +36,8 @@ def uncertainty_area(candidates: gpd.GeoDataFrame) -> tuple[object, list[str]]:
     projected = specific.to_crs(specific.estimate_utm_crs())
     circles = projected.geometry.buffer(projected["precision_km"] * 1000, quad_segs=16)
     hull = gpd.GeoSeries([circles.union_all().convex_hull], crs=projected.crs).to_crs(WGS84)
-    return hull.iloc[0], sorted(specific["id"])
+    # RFC 7946 wants exterior rings counter-clockwise; orient here so every export agrees.
+    return orient(hull.iloc[0], sign=1.0), sorted(specific["id"])
 
 
 def attack_site_layer(candidates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -359,6 +357,18 @@ def test_nominatim_answer_becomes_atlas_location(serve, clock):
     assert request["headers"]["User-Agent"] == USER_AGENT
     assert request["params"]["countrycodes"] == ["pk"]
     assert request["params"]["q"] == ["Quetta"]
+
+
+def test_loopback_server_is_reached_despite_a_system_proxy(serve, clock, monkeypatch,
+                                                            closed_port_url):
+    # A proxy from the environment cannot reach our own loopback server.
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", closed_port_url)
+    monkeypatch.setenv("HTTP_PROXY", closed_port_url)
+    server = serve(answer_places)
+    assert make_nominatim(server.url, clock).geocode("Quetta") is not None
+    assert len(server.searches) == 1
 
 
 @pytest.mark.parametrize(

@@ -352,7 +352,7 @@ class _InjectedClockRateLimiter(RateLimiter):
 
     def _sleep(self, seconds: float) -> None:
         """Wait through the injected sleep."""
-        time.sleep(seconds)
+        self._injected_sleep(seconds)
 
 
 def _explain(

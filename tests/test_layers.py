@@ -1,0 +1,98 @@
+"""Layer contents: route, stops, attack site, incidents and places."""
+from __future__ import annotations
+
+import pytest
+from shapely.geometry import Point
+
+from geo.disambiguate import haversine_km
+from geo.places import places_in_text
+from layers.attack_site import attack_site_layer, candidates_frame
+from layers.build import LAYER_NAMES, build_layers
+from layers.incidents import incidents_layer
+from layers.places import merged_places_layer, places_layer
+from layers.route import route_layer, stops_layer
+
+
+@pytest.fixture(scope="module")
+def stops():
+    return stops_layer()
+
+
+def test_route_runs_quetta_to_peshawar_through_the_bolan_stations_in_order(stops) -> None:
+    names = list(stops["name"])
+    assert names[0] == "Quetta" and names[-1] == "Peshawar Cantonment"
+    bolan = ["Kolpur", "Mach", "Aab-e-Gum", "Panir", "Pehro Kunri", "Mushkaf", "Sibi"]
+    positions = [names.index(n) for n in bolan]
+    assert positions == sorted(positions)
+    principal = list(stops[stops["principal"]]["name"])
+    assert principal[:5] == ["Quetta", "Kolpur", "Mach", "Aab-e-Gum", "Sibi"]
+    assert {"Jacobabad", "Sukkur", "Rohri", "Multan Cantt", "Lahore", "Rawalpindi"} <= set(principal)
+    # km posts fall from Quetta (381) towards Sibi (240)
+    km = stops["km_from_rohri"].dropna().tolist()
+    assert km == sorted(km, reverse=True) and km[0] == 381 and km[-1] == 240
+
+
+def test_route_is_one_linestring_through_every_stop(stops) -> None:
+    route = route_layer(stops)
+    assert len(route) == 1
+    line = route.geometry.iloc[0]
+    assert line.geom_type == "LineString"
+    assert list(line.coords) == list(zip(stops.geometry.x, stops.geometry.y))
+    assert 1000 < route["length_km"].iloc[0] < 2500
+
+
+def test_estimated_stops_say_how(stops) -> None:
+    estimated = stops[stops["estimate"]]
+    assert "Pehro Kunri" in set(estimated["name"])
+    assert estimated["method"].str.strip().ne("").all()
+    assert stops["source"].str.strip().ne("").all()
+
+
+def test_attack_site_has_best_estimate_area_and_every_candidate() -> None:
+    candidates = candidates_frame()
+    layer = attack_site_layer(candidates)
+    roles = list(layer["role"])
+    assert roles[:2] == ["best_estimate", "uncertainty_area"]
+    assert roles.count("candidate") == len(candidates) >= 5
+    best = layer.geometry.iloc[0]
+    assert haversine_km(best.y, best.x, 29.64639, 67.57083) < 0.1
+    area = layer.geometry.iloc[1]
+    assert area.geom_type == "Polygon" and area.contains(best)
+    specific = candidates[candidates["precision_km"] <= 15]
+    assert all(area.contains(p) for p in specific.geometry)
+    assert layer["supported_by"].str.strip().ne("").all()
+
+
+def test_incidents_keep_ranges_and_unclaimed_attacks_stay_unclaimed() -> None:
+    incidents = incidents_layer()
+    assert len(incidents) >= 14
+    assert incidents["date_start"].is_monotonic_increasing
+    assert (incidents["killed_low"].dropna() <= incidents["killed_high"].dropna()).all()
+    unclaimed = incidents[incidents["claim_status"] == "unclaimed"]
+    assert {"2024-10-11-duki-coal-mines", "2025-02-18-barkhan-bus"} <= set(unclaimed["id"])
+    assert unclaimed["claimed_by"].str.strip().eq("").all()
+    assert incidents["sources"].str.startswith("http").all()
+    hijack = incidents[incidents["date_start"] == "2025-03-11"].iloc[0]
+    assert haversine_km(hijack.geometry.y, hijack.geometry.x, 29.646, 67.571) < 1
+
+
+def test_places_layers_one_per_article_and_one_merged() -> None:
+    places = (places_in_text("Quetta and Sibi were tense.", "a.txt")
+              + places_in_text("In Quetta, markets shut.", "b.txt"))
+    per_article = places_layer(places)
+    assert sorted(zip(per_article["article"], per_article["name"])) == [
+        ("a.txt", "Quetta"), ("a.txt", "Sibi"), ("b.txt", "Quetta")]
+    merged = merged_places_layer(places).set_index("name")
+    assert merged.loc["Quetta", "article_count"] == 2
+    assert merged.loc["Quetta", "articles"] == ["a.txt", "b.txt"]
+    assert merged.loc["Sibi", "article_count"] == 1
+    assert merged.loc["Quetta", "sentences"] == ["[a.txt] Quetta and Sibi were tense.",
+                                                 "[b.txt] In Quetta, markets shut."]
+    quetta = per_article[per_article["name"] == "Quetta"].geometry.iloc[0]
+    assert quetta.distance(Point(67.001, 30.184)) < 0.01
+
+
+def test_build_layers_returns_every_layer_in_order() -> None:
+    layers = build_layers(places_in_text("Mach and Sibi.", "a.txt"))
+    assert tuple(layers) == LAYER_NAMES
+    assert all(frame.crs.to_epsg() == 4326 for frame in layers.values())

@@ -1,0 +1,111 @@
+"""Place extraction: what must be found, with offsets, and what must not be taken as a place."""
+from __future__ import annotations
+
+import pytest
+
+from geo.gazetteer import default_gazetteer
+from geo.mentions import find_candidates, sentences
+from geo.places import places_in_text
+
+
+def names(text: str) -> list[str]:
+    return [p.name for p in places_in_text(text, "t.txt")]
+
+
+def kinds(text: str) -> dict[str, str]:
+    return {p.name: p.entry.kind for p in places_in_text(text, "t.txt")}
+
+
+def test_mention_offsets_and_sentence_point_at_the_text() -> None:
+    text = "Police said the blast hit Turbat. Later, officials in Quetta confirmed it."
+    found = find_candidates(text, default_gazetteer())
+    assert [c.mention.surface for c in found] == ["Turbat", "Quetta"]
+    for candidate in found:
+        m = candidate.mention
+        assert text[m.start:m.end] == m.surface
+        assert m.surface in m.sentence
+    assert found[1].mention.sentence == "Later, officials in Quetta confirmed it."
+
+
+def test_all_caps_dateline_is_a_place() -> None:
+    assert names("ISLAMABAD: The interior ministry met on Monday.") == ["Islamabad"]
+    assert "Quetta" in names("QUETTA — Gunmen attacked a bus.")
+
+
+def test_possessive_is_stripped_from_the_surface_form() -> None:
+    [place] = places_in_text("Balochistan's mountains hide many camps.", "t.txt")
+    assert place.name == "Balochistan" and place.surface_forms == ["Balochistan"]
+
+
+@pytest.mark.parametrize("variant, expected", [
+    ("Mushkaf tunnel", "Mashkaf tunnel"), ("Mashkaf tunnel", "Mashkaf tunnel"),
+    ("Musakhail", "Musakhel"), ("Musa Khel", "Musakhel"), ("Qalat", "Kalat"),
+    ("Piru Kunri", "Pehro Kunri"), ("Pehro Kunri", "Pehro Kunri"), ("Naushki", "Noshki"),
+    ("Baluchistan", "Balochistan"), ("Qilla Saifullah", "Killa Saifullah"),
+])
+def test_spelling_variants_find_the_same_place(variant: str, expected: str) -> None:
+    assert names(f"Troops were sent to {variant} on Friday.") == [expected]
+
+
+def test_multi_word_names_are_one_place() -> None:
+    assert names("He reported from Dera Ismail Khan and Rahim Yar Khan.") == [
+        "Dera Ismail Khan", "Rahim Yar Khan"]
+
+
+def test_qualifier_selects_the_administrative_level() -> None:
+    assert kinds("The attack happened in Sibi district.")["Sibi"] == "district"
+    assert kinds("Shops in Sibi were shut.")["Sibi"] == "town"
+    assert kinds("Punjab province mourned.")["Punjab"] == "province"
+    assert kinds("The Kech district administration imposed a curfew.")["Kech"] == "district"
+
+
+@pytest.mark.parametrize("text", [
+    "In March the talks collapsed; by Tuesday nothing was left.",
+    "BLA spokesman Jeeyand Baloch said the group was ready to talk.",
+    "The Baloch Liberation Army and the Balochistan Liberation Army are one group.",
+    "The Jaffar Express and the Bolan Mail were cancelled.",
+    "Chinese engineers and Afghan nationals were among the wounded.",
+    "Shahid Rind, a government spokesman, described the attack.",
+    "President Asif Ali Zardari and Prime Minister Shehbaz Sharif condemned it.",
+    "Senior district police officer Rana Dilawar said the train was still there.",
+    "The Pakistan Institute for Conflict and Security Studies published a report.",
+    "Security forces rescued the passengers.",
+])
+def test_not_places(text: str) -> None:
+    assert names(text) == []
+
+
+def test_place_inside_an_organisation_name_is_not_a_mention_but_outside_it_is() -> None:
+    text = "The Pakistan Stock Exchange reopened. Trains to Chaman were stopped, and the Chaman Passenger was cancelled."
+    found = places_in_text(text, "t.txt")
+    chaman = next(p for p in found if p.name == "Chaman")
+    assert chaman.surface_forms == ["Chaman"] and len(chaman.mentions) == 1
+
+
+def test_place_glued_to_an_unknown_word_is_not_taken_alone() -> None:
+    # "Peshawar Zalmi" is a cricket team, not Peshawar.
+    assert names("Peshawar Zalmi won the match.") == []
+
+
+def test_title_inside_a_name_run_starts_the_person() -> None:
+    assert names("Balochistan Chief Minister Sarfraz Bugti visited the site.") == ["Balochistan"]
+
+
+def test_same_name_prefers_the_focus_country() -> None:
+    found = {p.name: p.entry for p in places_in_text(
+        "From Quetta the convoy drove to Kalat and on to Khuzdar.", "t.txt")}
+    assert found["Kalat"].country == "PK"
+    assert abs(found["Kalat"].lat - 29.027) < 0.1 and abs(found["Kalat"].lon - 66.594) < 0.1
+
+
+def test_sentences_split_at_full_stops_not_at_abbreviations() -> None:
+    text = "Mr. Khan arrived. He left for Quetta!\nNew line here."
+    spans = [text[a:b] for a, b in sentences(text)]
+    assert spans == ["Mr. Khan arrived.", "He left for Quetta!", "New line here."]
+
+
+def test_every_mention_of_a_place_is_kept_as_evidence() -> None:
+    text = "Quetta was tense. Later, Quetta's markets reopened."
+    [place] = places_in_text(text, "t.txt")
+    assert len(place.mentions) == 2
+    assert place.sentences == ["Quetta was tense.", "Later, Quetta's markets reopened."]
