@@ -13,8 +13,11 @@ from statistics import median
 
 from .mentions import Candidate
 from .records import GazetteerEntry
+from .spelling import fold
 
 DEFAULT_FOCUS_COUNTRY = "PK"
+#: Foreign places smaller than this need their country named in the article.
+FOREIGN_CITY_POPULATION = 1_000_000
 _ADMIN_KINDS = {"province", "region", "district"}
 # Without a qualifier a bare name usually means the settlement; a district or
 # province of the same name is the second reading.
@@ -53,7 +56,7 @@ def _anchor(candidates: list[Candidate], focus: str) -> tuple[float, float] | No
 
 
 def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
-           anchor: tuple[float, float] | None) -> float:
+           anchor: tuple[float, float] | None, home: str) -> float:
     qualifier = candidate.mention.qualifier
     score = _KIND_PRIOR.get(entry.kind, 0.5)
     if qualifier:
@@ -64,6 +67,10 @@ def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
             score += 1.5
     if entry.country == focus:
         score += 2.0
+    if entry.country == home:
+        score += 1.0  # the reporting this tool reads is about Pakistan first
+    if fold(entry.name) == fold(candidate.mention.surface):
+        score += 0.5  # a main name beats an old or foreign alternate ("Islamabad" of Chattogram)
     score += min(math.log10(entry.population + 1) / 7, 1.0)
     if anchor is not None and entry.kind not in ("country", "province", "water"):
         score += 1.5 * math.exp(-haversine_km(entry.lat, entry.lon, *anchor) / 300)
@@ -72,9 +79,37 @@ def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
     return score
 
 
-def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_FOCUS_COUNTRY
-                   ) -> list[tuple[Candidate, GazetteerEntry]]:
-    """Pair every candidate mention with its best gazetteer entry."""
+def _foreign_out_of_context(entry: GazetteerEntry, focus: str, countries_named: set[str]) -> bool:
+    # A smaller foreign town whose country the article never names is a lookalike of
+    # something local ("Turi" tribesmen are not in Turin), not a place it reports on.
+    if entry.country in ("", focus) or entry.country in countries_named:
+        return False
+    if entry.kind in ("country", "province", "region", "water"):
+        return False
+    return entry.population < FOREIGN_CITY_POPULATION
+
+
+def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_FOCUS_COUNTRY,
+                   countries_named: set[str] | None = None) -> list[tuple[Candidate, GazetteerEntry]]:
+    """Pair every candidate mention with its best gazetteer entry.
+
+    Mentions that can only be a smaller town of a country the article never names
+    are dropped. One name keeps one sense per article: if any of its mentions carries
+    a qualifier ("Las Bela district"), the bare mentions follow it.
+    """
     focus = focus_country(candidates, default_country)
     anchor = _anchor(candidates, focus)
-    return [(c, max(c.entries, key=lambda e: _score(e, c, focus, anchor))) for c in candidates]
+    named = set(countries_named or ()) | {
+        c.entries[0].country for c in candidates
+        if len(c.entries) == 1 and c.entries[0].kind == "country"}
+    chosen = [(c, max(c.entries, key=lambda e: _score(e, c, focus, anchor, default_country)))
+              for c in candidates]
+    qualified = {fold(c.mention.surface): e for c, e in chosen if c.mention.qualifier}
+    paired = []
+    for candidate, entry in chosen:
+        preferred = qualified.get(fold(candidate.mention.surface))
+        if preferred is not None and preferred in candidate.entries:
+            entry = preferred
+        if not _foreign_out_of_context(entry, focus, named):
+            paired.append((candidate, entry))
+    return paired

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .geonames import DETAILED_COUNTRIES
+from .geonames import VARIANT_COUNTRIES
 from .records import KINDS, GazetteerEntry
-from .spelling import SIMILARITY_THRESHOLD, fold, similar, skeleton
+from .spelling import fold, is_variant, skeleton
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
@@ -50,7 +50,11 @@ class Gazetteer:
         that ordinary English words ("Trains") cannot drift onto far-away cities.
         """
         self.entries.append(entry)
-        for name in (entry.name, *entry.alternate_names):
+        for name in (entry.name, *entry.alternate_names, *_initialisms(entry)):
+            if not variants and name != entry.name and len(fold(name)) <= 4:
+                # A short foreign alternate ("Sui" for Suizhou) collides with local
+                # names far more often than anyone writes it.
+                continue
             if name.isupper() and len(name) <= 4:
                 # Abbreviations ("US", "UAE") match only as written, never "us".
                 self._casesensitive[name].append(entry)
@@ -76,7 +80,7 @@ class Gazetteer:
             return []
         found: list[GazetteerEntry] = []
         for known, entry in self._by_skeleton.get(skel, ()):
-            if entry not in found and similar(name, known) >= SIMILARITY_THRESHOLD:
+            if entry not in found and is_variant(name, known):
                 found.append(entry)
         return found
 
@@ -88,10 +92,20 @@ class Gazetteer:
         return len(self.entries)
 
 
+def _initialisms(entry: GazetteerEntry) -> tuple[str, ...]:
+    """Press short forms of long Pakistani names: "Dera Ismail Khan" → "DI Khan"."""
+    words = entry.name.split()
+    if entry.country != "PK" or len(words) < 3 or not all(w[:1].isupper() for w in words):
+        return ()
+    return ("".join(w[0] for w in words[:-1]) + " " + words[-1],)
+
+
 def _settlement_kind(population: int, capital: bool) -> str:
     if capital or population >= 100_000:
         return "city"
-    return "town" if population >= 5_000 else "village"
+    # GeoNames gives no population for many district and tehsil seats (Parachinar,
+    # Miran Shah): treat them as towns rather than hamlets.
+    return "town" if population >= 5_000 or population == 0 else "village"
 
 
 def _settlement_precision(population: int) -> float:
@@ -163,7 +177,7 @@ def load_gazetteer(geonames_csv: Path = GEONAMES_CSV, overlay_csv: Path = OVERLA
     for entry in overlay_entries(overlay_csv):
         gazetteer.add(entry)
     for entry in _geonames_entries(geonames_csv):
-        gazetteer.add(entry, variants=entry.country in DETAILED_COUNTRIES)
+        gazetteer.add(entry, variants=entry.country in VARIANT_COUNTRIES)
     return gazetteer
 
 

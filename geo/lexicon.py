@@ -25,6 +25,14 @@ kashmiri kashmiris arab arabs saudi emirati qatari russian turkish uzbek tajik
 turkmen bangladeshi european western
 """.split())
 
+#: Nationality words that point at a country (ISO code) without naming it.
+DEMONYM_COUNTRIES: dict[str, str] = {
+    "afghan": "AF", "afghans": "AF", "afghani": "AF", "iranian": "IR", "iranians": "IR",
+    "indian": "IN", "indians": "IN", "chinese": "CN", "american": "US", "americans": "US",
+    "british": "GB", "saudi": "SA", "emirati": "AE", "qatari": "QA", "russian": "RU",
+    "turkish": "TR", "tajik": "TJ", "uzbek": "UZ", "turkmen": "TM", "bangladeshi": "BD",
+}
+
 #: Words that make a capitalised phrase the name of an organisation, a vehicle, an
 #: event or a publication: a place inside such a name is not a place mention.
 ORGANISATION_HEADS: frozenset[str] = frozenset("""
@@ -90,4 +98,15 @@ QUALIFIER_KINDS: dict[str, str] = {
 }
 
 #: Lowercase words that may stand inside a multi-word place name.
-NAME_CONNECTORS: frozenset[str] = frozenset({"of", "the", "al", "e", "i", "ul", "ud", "el", "de"})
+NAME_CONNECTORS: frozenset[str] = frozenset({"of", "and", "al", "e", "i", "ul", "ud", "el", "de"})
+
+#: Nouns after a capitalised name that make it a people's name, not a place's.
+GROUP_NOUNS: frozenset[str] = frozenset("""
+tribe tribes tribesmen tribesman clan clans family families elders faction factions
+sect community brothers dynasty
+""".split())
+
+#: Words after which a capitalised word that is also an English word is a place.
+LOCATIVE_WORDS: frozenset[str] = frozenset("""
+in near from to towards toward at via outside around across into through between of
+""".split())

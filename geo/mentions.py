@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
-from .lexicon import (DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS,
+from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS, LOCATIVE_WORDS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS,
                       PERSON_CUES, QUALIFIER_KINDS, SPEECH_VERBS)
 from .records import GazetteerEntry, Mention
 from .spelling import fold
@@ -26,6 +26,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])|\n+")
 _ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "No.", "St.", "Gen.", "Lt.", "Col.", "Capt.",
                   "U.S.", "U.N.", "Jr.", "Sr.", "vs.", "e.g.", "i.e.")
+_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "D.I." in "D.I. Khan" ends no sentence
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
 
@@ -35,6 +36,7 @@ class _Token:
     text: str       # without a possessive 's
     start: int
     end: int
+    possessive: bool = False
 
     @property
     def lower(self) -> str:
@@ -67,7 +69,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         before = text[start:match.start()].rstrip()
-        if match.group().strip() == "" and before.endswith(_ABBREVIATIONS) and "\n" not in match.group():
+        if "\n" not in match.group() and (before.endswith(_ABBREVIATIONS) or _INITIAL.search(before)):
             continue
         if text[start:match.start()].strip():
             spans.append((start, match.start()))
@@ -89,7 +91,8 @@ def _tokens(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[_Toke
                 tokens.append(_Token(part, offset, offset + len(part)))
                 offset += len(part) + 1
             continue
-        tokens.append(_Token(word, match.start(), match.start() + len(word)))
+        tokens.append(_Token(word, match.start(), match.start() + len(word),
+                             possessive=len(word) < len(match.group())))
     return tokens
 
 
@@ -105,7 +108,8 @@ def _runs(tokens: list[_Token]) -> list[tuple[int, int]]:
             if tokens[j].capitalised and _adjacent(tokens[j - 1], tokens[j]):
                 j += 1
             elif (tokens[j].lower in NAME_CONNECTORS and j + 1 < len(tokens)
-                  and tokens[j + 1].capitalised):
+                  and tokens[j + 1].capitalised and _adjacent(tokens[j - 1], tokens[j])
+                  and _adjacent(tokens[j], tokens[j + 1])):
                 j += 2
             else:
                 break
@@ -115,8 +119,15 @@ def _runs(tokens: list[_Token]) -> list[tuple[int, int]]:
 
 
 def _adjacent(a: _Token, b: _Token) -> bool:
-    # Words separated by a comma, bracket or full stop belong to different names.
-    return b.start - a.end <= 1
+    """Words of one name: separated by one space or hyphen, or initials ("D.I. Khan").
+
+    Words separated by a comma, colon, bracket or full stop belong to different names.
+    """
+    gap = b.start - a.end
+    if gap <= 1:
+        return True
+    # "D.I. Khan": a single capital letter with its full stop and a space.
+    return gap == 2 and len(a.text) == 1 and a.text.isupper()
 
 
 class _Article:
@@ -129,7 +140,8 @@ class _Article:
         self.person_words: set[str] = set()
 
     def is_common_word(self, word: str) -> bool:
-        return word.lower() in self.lowercase_words
+        lower = word.lower()
+        return any(form in self.lowercase_words for form in (lower, lower + "s", lower + "es"))
 
     def whole_name(self, tokens: list[_Token]) -> bool:
         return self.gazetteer.is_name(" ".join(t.lookup for t in tokens))
@@ -152,8 +164,7 @@ def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, a
 def _is_organisation(run: list[_Token], article: _Article) -> bool:
     if article.whole_name(run):
         return False
-    return any(t.lower in ORGANISATION_HEADS for t in run[1:]) or (
-        len(run) > 1 and run[0].lower in ORGANISATION_HEADS and run[-1].lower in NAME_CONNECTORS)
+    return any(t.lower in ORGANISATION_HEADS for t in run[1:])
 
 
 def _qualifier(tokens: list[_Token], end: int, article: _Article) -> tuple[str, int]:
@@ -184,26 +195,54 @@ def _lookup(name: str, gazetteer: Gazetteer) -> tuple[list[GazetteerEntry], bool
     return [], False
 
 
-def _acceptable(span: list[_Token], first_in_sentence: bool, qualifier: str, article: _Article,
+def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, article: _Article,
                 entries: list[GazetteerEntry], exact: bool) -> bool:
-    if len(span) > 1:
+    """Whether a gazetteer match at ``tokens[idx:idx+length]`` is really a place mention."""
+    if _names_a_group(tokens, idx + length):
+        return False  # "the Mengal tribe", "Bugti tribesmen", "the Gilani family"
+    if length > 1:
         return True
-    word = span[0]
+    word = tokens[idx]
     if (word.lower in NOT_PLACES or word.lower in DEMONYMS or word.lower in article.person_words
             or word.lower in QUALIFIER_KINDS or word.lower in FACILITY_WORDS):
         return False
     if word.lower in GIVEN_NAMES and not qualifier:
         return False
+    first_in_sentence = idx == 0
     if first_in_sentence and not exact:
         return False  # "Senior district police officer …" is not a variant of a village
-    if qualifier:
+    if qualifier or word.possessive or _is_dateline(word, article):
         return True
-    if article.is_common_word(word.text):
+    if article.is_common_word(word.text) and not _after_locative(tokens, idx):
+        # "Tank", "Hub", "Mach" are towns, but also words this article uses in
+        # lowercase; without "in/near/from …" before them they are the words.
         return False
     if first_in_sentence and all(e.kind == "village" for e in entries):
         # A capitalised sentence opener that only matches a hamlet is rarely the hamlet.
         return False
     return True
+
+
+def _names_a_group(tokens: list[_Token], end: int) -> bool:
+    # Skip "and Y" so that "the Jamot and Mengal tribes" covers both names.
+    while end + 1 < len(tokens) and tokens[end].lower == "and" and tokens[end + 1].capitalised:
+        end += 2
+    return end < len(tokens) and tokens[end].lower in GROUP_NOUNS
+
+
+def _after_locative(tokens: list[_Token], idx: int) -> bool:
+    return idx > 0 and tokens[idx - 1].lower in LOCATIVE_WORDS
+
+
+def _is_dateline(token: _Token, article: _Article) -> bool:
+    """The capitalised place name that opens a report: "HUB:" or "TURBAT, Pakistan (AP) —"."""
+    head = article.text[:token.start]
+    return not head.strip() and token.text.isupper()
+
+
+def countries_in_demonyms(text: str) -> set[str]:
+    """Countries an article points at through nationality words ("Afghan", "Iranian")."""
+    return {DEMONYM_COUNTRIES[w.lower()] for w in _WORD.findall(text) if w.lower() in DEMONYM_COUNTRIES}
 
 
 def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
@@ -326,12 +365,11 @@ def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Art
 
 def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
                    article: _Article) -> tuple[Candidate, int] | None:
-    first_in_sentence = idx == 0
     for length in range(min(_MAX_SPAN, r_end - idx), 0, -1):
         span = tokens[idx:idx + length]
         if span[-1].lower in NAME_CONNECTORS:
             continue
-        name = " ".join(t.lookup for t in span)
+        name = _lookup_name(span)
         qualifier, q_end = _qualifier(tokens, idx + length, article)
         # "Mushkaf Tunnel", "Mach railway station", "Karachi airport": the name with
         # its qualifier may itself be a gazetteer entry.
@@ -343,10 +381,22 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
         if not qualifier:
             qualifier = _qualifier_before(tokens, idx)
         entries, exact = _lookup(name, article.gazetteer)
-        if entries and _acceptable(span, first_in_sentence, qualifier, article, entries, exact):
+        if entries and _acceptable(tokens, idx, length, qualifier, article, entries, exact):
             # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
             return _candidate(span, sentence, qualifier, entries, exact, article), max(q_end, idx + length)
     return None
+
+
+def _lookup_name(span: list[_Token]) -> str:
+    # Initials are looked up joined: "D I Khan" → "DI Khan", "U S" → "US".
+    words: list[str] = []
+    for token in span:
+        if len(token.text) == 1 and token.text.isupper() and words and len(words[-1]) < 4 \
+                and words[-1].isupper():
+            words[-1] += token.text
+        else:
+            words.append(token.lookup)
+    return " ".join(words)
 
 
 def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: list[GazetteerEntry],

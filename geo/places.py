@@ -6,7 +6,7 @@ from dataclasses import replace
 from .disambiguate import choose_entries
 from .gazetteer import Gazetteer, default_gazetteer
 from .geocoders.base import Geocoder
-from .mentions import find_candidates
+from .mentions import countries_in_demonyms, find_candidates
 from .records import GazetteerEntry, Place
 
 
@@ -21,7 +21,8 @@ def places_in_text(text: str, article: str, gazetteer: Gazetteer | None = None,
     """
     gazetteer = gazetteer or default_gazetteer()
     by_uid: dict[str, Place] = {}
-    for candidate, entry in choose_entries(find_candidates(text, gazetteer)):
+    for candidate, entry in choose_entries(find_candidates(text, gazetteer),
+                                           countries_named=countries_in_demonyms(text)):
         place = by_uid.setdefault(entry.uid, Place(article=article, entry=entry))
         place.mentions.append(candidate.mention)
     places = list(by_uid.values())

@@ -25,8 +25,11 @@ _SOUNDALIKES = str.maketrans({"q": "k", "c": "k", "v": "w", "x": "ks"})
 _WEAK = re.compile(r"[aeiouyhw]")
 _DOUBLES = re.compile(r"(.)\1+")
 
-#: How alike two folded names must be (Jaro–Winkler) for a skeleton match to count.
-SIMILARITY_THRESHOLD = 0.80
+#: How alike two names must be (Jaro–Winkler) for a skeleton match to count; names of
+#: several words are compared word by word and may differ more in one word.
+SIMILARITY_THRESHOLD = 0.85
+MULTIWORD_THRESHOLD = 0.80
+_VOWELS = frozenset("aeiouy")
 
 
 def ascii_fold(text: str) -> str:
@@ -59,5 +62,28 @@ def skeleton(name: str) -> str:
 
 
 def similar(a: str, b: str) -> float:
-    """Jaro–Winkler similarity of two names' exact keys, 0–1."""
-    return jellyfish.jaro_winkler_similarity(fold(a), fold(b))
+    """Jaro–Winkler similarity of two names, 0–1.
+
+    Multi-word names are also compared word by word (the mean over aligned words),
+    since a variant usually changes one word ("Pehro Kunri"/"Piru Kunri") and a
+    whole-string score would punish the unchanged word's offset.
+    """
+    whole = jellyfish.jaro_winkler_similarity(fold(a), fold(b))
+    words_a, words_b = ascii_fold(a).split(), ascii_fold(b).split()
+    if len(words_a) < 2 or len(words_a) != len(words_b):
+        return whole
+    by_word = [jellyfish.jaro_winkler_similarity(fold(x), fold(y)) for x, y in zip(words_a, words_b)]
+    return max(whole, sum(by_word) / len(by_word))
+
+
+def is_variant(name: str, known: str) -> bool:
+    """True if ``name`` is a spelling variant of ``known`` (their skeletons are assumed equal).
+
+    Besides similarity, a final vowel must agree: "Mamund" is not "Mandi" and
+    "Mengal" is not "Mangla", while "Kohloo"/"Kohlu" and "Noshki"/"Naushki" still match.
+    """
+    a, b = fold(name), fold(known)
+    if not a or not b or (a[-1] in _VOWELS) != (b[-1] in _VOWELS):
+        return False
+    several = len(name.split()) > 1 and len(name.split()) == len(known.split())
+    return similar(name, known) >= (MULTIWORD_THRESHOLD if several else SIMILARITY_THRESHOLD)

@@ -41,12 +41,18 @@ def _read_all(paths: Sequence[Path]) -> tuple[list[Article], bool]:
     return articles, ok
 
 
+class _SettingError(Exception):
+    """A setting (option or environment variable) the user has to correct."""
+
+
 def _geocoder(name: str) -> Geocoder | None:
     if name == "offline":
         return None
-    from geo.geocoders import online_geocoder  # the online path is opt-in
-    from geo.geocoders.offline import GazetteerGeocoder
-    return online_geocoder(GazetteerGeocoder(), on_notice=_notice)
+    from geo.geocoders import GazetteerGeocoder, online_geocoder  # the online path is opt-in
+    try:
+        return online_geocoder(GazetteerGeocoder(), on_notice=_notice)
+    except ValueError as err:
+        raise _SettingError(str(err)) from None
 
 
 def _cmd_places(args: argparse.Namespace) -> int:
@@ -108,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
+    except _SettingError as err:
+        _error(str(err))
+        return EXIT_BAD_INPUT
     except BrokenPipeError:  # "incident-atlas places … | head" is fine
         return 0
 

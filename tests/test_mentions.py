@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.disambiguate import haversine_km
 from geo.gazetteer import default_gazetteer
 from geo.mentions import find_candidates, sentences
 from geo.places import places_in_text
@@ -44,7 +45,10 @@ def test_possessive_is_stripped_from_the_surface_form() -> None:
     ("Baluchistan", "Balochistan"), ("Qilla Saifullah", "Killa Saifullah"),
 ])
 def test_spelling_variants_find_the_same_place(variant: str, expected: str) -> None:
-    assert names(f"Troops were sent to {variant} on Friday.") == [expected]
+    [place] = places_in_text(f"Troops were sent to {variant} on Friday.", "t.txt")
+    [reference] = places_in_text(f"Troops were sent to {expected} on Friday.", "t.txt")
+    assert haversine_km(place.entry.lat, place.entry.lon, reference.entry.lat, reference.entry.lon) < 5
+    assert place.surface_forms == [variant]
 
 
 def test_multi_word_names_are_one_place() -> None:
@@ -109,3 +113,29 @@ def test_every_mention_of_a_place_is_kept_as_evidence() -> None:
     [place] = places_in_text(text, "t.txt")
     assert len(place.mentions) == 2
     assert place.sentences == ["Quetta was tense.", "Later, Quetta's markets reopened."]
+
+
+def test_initials_of_long_names_are_understood() -> None:
+    assert names("Police in D.I. Khan and DG Khan were on alert.") == ["Dera Ismail Khan", "Dera Ghazi Khan"]
+
+
+def test_english_word_place_names_need_place_context() -> None:
+    text = "The blast hit a water tank. Militants came from Tank, the neighbouring district."
+    assert names(text) == ["Tank"]
+    assert names("HUB: Smugglers use the town as a hub for fuel.") == ["Hub"]
+    assert names("Army tanks rolled in. Tank crews waited.") == []
+
+
+def test_tribe_and_family_names_are_not_places() -> None:
+    assert names("Elders of the Mengal and Jamot tribes met Turi tribesmen.") == []
+
+
+def test_foreign_lookalike_needs_its_country_named() -> None:
+    # A small Afghan village that shares a Pakistani-looking name is not chosen out of context
+    assert all(p.entry.country == "PK" for p in places_in_text(
+        "Police in Quetta and Pishin arrested Gilani supporters.", "t.txt"))
+
+
+def test_qualified_sense_is_kept_for_bare_mentions() -> None:
+    found = places_in_text("Las Bela district was flooded. Later Lasbela's roads reopened.", "t.txt")
+    assert [(p.name, p.entry.kind) for p in found] == [("Lasbela", "district")]

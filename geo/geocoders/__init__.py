@@ -18,13 +18,12 @@ from geo.geocoders.cache import QueryCache, default_cache_path
 from geo.geocoders.fallback import FallbackGeocoder
 from geo.geocoders.nominatim import DEFAULT_URL, NominatimGeocoder
 
-# --- offline geocoders (geo/geocoders/offline.py) are imported below ---------
-
-# -----------------------------------------------------------------------------
+from geo.geocoders.offline import GazetteerGeocoder
 
 __all__ = [
     "RAW_KEYS",
     "FallbackGeocoder",
+    "GazetteerGeocoder",
     "Geocoder",
     "GeocoderNotice",
     "NoticeCallback",
@@ -37,6 +36,7 @@ __all__ = [
 #: Environment variables read by :func:`online_geocoder`.
 USER_AGENT_ENV = "INCIDENT_ATLAS_USER_AGENT"
 NOMINATIM_URL_ENV = "INCIDENT_ATLAS_NOMINATIM_URL"
+NOMINATIM_DEADLINE_ENV = "INCIDENT_ATLAS_NOMINATIM_DEADLINE"  # seconds per query, overall
 DEFAULT_USER_AGENT = "incident-atlas/0.1 (offline-first conflict mapping)"
 
 
@@ -59,5 +59,17 @@ def online_geocoder(
         user_agent or os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT,
         url=url or os.environ.get(NOMINATIM_URL_ENV) or DEFAULT_URL,
         cache=cache if cache is not None else QueryCache(),
+        **_deadline_from_env(),
     )
     return FallbackGeocoder(primary, offline, on_notice)
+
+
+def _deadline_from_env() -> dict[str, float]:
+    value = os.environ.get(NOMINATIM_DEADLINE_ENV, "").strip()
+    if not value:
+        return {}
+    try:
+        deadline = float(value)
+    except ValueError:
+        raise ValueError(f"{NOMINATIM_DEADLINE_ENV} must be a number of seconds, not {value!r}") from None
+    return {"deadline": deadline, "timeout": deadline}
