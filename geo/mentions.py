@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
-from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS, LOCATIVE_WORDS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS,
-                      PERSON_CUES, QUALIFIER_KINDS, SPEECH_VERBS)
+from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
+                      LOCATIVE_WORDS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
+                      QUALIFIER_KINDS, SPEECH_VERBS)
 from .records import GazetteerEntry, Mention
 from .spelling import fold
 
@@ -167,7 +168,7 @@ def _is_organisation(run: list[_Token], article: _Article) -> bool:
     return any(t.lower in ORGANISATION_HEADS for t in run[1:])
 
 
-def _qualifier(tokens: list[_Token], end: int, article: _Article) -> tuple[str, int]:
+def _qualifier(tokens: list[_Token], end: int) -> tuple[str, int]:
     """A qualifier word right after a name ("Sibi district"), and where it ends."""
     if end < len(tokens):
         word = tokens[end].lower
@@ -370,7 +371,7 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
         if span[-1].lower in NAME_CONNECTORS:
             continue
         name = _lookup_name(span)
-        qualifier, q_end = _qualifier(tokens, idx + length, article)
+        qualifier, q_end = _qualifier(tokens, idx + length)
         # "Mushkaf Tunnel", "Mach railway station", "Karachi airport": the name with
         # its qualifier may itself be a gazetteer entry.
         if q_end > idx + length:
