@@ -33,13 +33,13 @@ def _hits(spec: list, kind: str, lat: float, lon: float) -> bool:
     return haversine_km(lat, lon, glat, glon) <= tolerance
 
 
-def score_article(gold: dict, article: str, predictions: list[tuple[str, str, float, float]]) -> Score:
-    """Score ``predictions`` (name, kind, lat, lon) for ``article`` against the gold."""
-    spec = gold["articles"][article]
-    places = gold["places"]
-    required, allowed = spec["required"], spec["required"] + spec["optional"]
-    edges = {g: [i for i, (_, k, la, lo) in enumerate(predictions) if _hits(places[g], k, la, lo)]
-             for g in required}
+def match_one_to_one(gold: list[str], predictions: list, hits) -> set[str]:
+    """Gold names matched to distinct predictions (maximum matching by augmenting paths).
+
+    ``hits(name, prediction)`` says whether a prediction may stand for a gold place;
+    two gold places near one another need two predictions.
+    """
+    edges = {g: [i for i, p in enumerate(predictions) if hits(g, p)] for g in gold}
     owner: dict[int, str] = {}
 
     def augment(g: str, seen: set[int]) -> bool:
@@ -51,9 +51,18 @@ def score_article(gold: dict, article: str, predictions: list[tuple[str, str, fl
                     return True
         return False
 
-    for g in required:
+    for g in gold:
         augment(g, set())
-    matched = set(owner.values())
+    return set(owner.values())
+
+
+def score_article(gold: dict, article: str, predictions: list[tuple[str, str, float, float]]) -> Score:
+    """Score ``predictions`` (name, kind, lat, lon) for ``article`` against the gold."""
+    spec = gold["articles"][article]
+    places = gold["places"]
+    required, allowed = spec["required"], spec["required"] + spec["optional"]
+    matched = match_one_to_one(required, predictions,
+                               lambda g, p: _hits(places[g], p[1], p[2], p[3]))
     false = [n for n, k, la, lo in predictions
              if not any(_hits(places[g], k, la, lo) for g in allowed)]
     return Score(found=[g for g in required if g in matched],

@@ -30,6 +30,8 @@ from geo.disambiguate import haversine_km
 from geo.gazetteer import default_gazetteer
 from geo.places import places_in_text
 
+from .gold_scoring import match_one_to_one
+
 Spec = tuple[float, float, float, str]          # lat, lon, tolerance_km, kind
 Prediction = tuple[str, str, float, float]      # name, kind, lat, lon
 
@@ -484,25 +486,12 @@ def _hits(spec: Spec, prediction: Prediction) -> bool:
 
 
 def score(case: Case) -> Score:
-    """Match gold places one-to-one to predictions (augmenting paths)."""
+    """Match gold places one-to-one to predictions."""
     predictions = [(p.name, p.entry.kind, p.entry.lat, p.entry.lon)
                    for p in places_in_text(case.text, f"{case.id}.txt")]
-    edges = {g: [i for i, p in enumerate(predictions) if _hits(spec, p)] for g, spec in case.gold.items()}
-    owner: dict[int, str] = {}
-
-    def augment(g: str, seen: set[int]) -> bool:
-        for i in edges[g]:
-            if i not in seen:
-                seen.add(i)
-                if i not in owner or augment(owner[i], seen):
-                    owner[i] = g
-                    return True
-        return False
-
-    for g in case.gold:
-        augment(g, set())
+    matched = match_one_to_one(list(case.gold), predictions, lambda g, p: _hits(case.gold[g], p))
     allowed = {**case.gold, **case.optional}.values()
-    return Score(missed=[g for g in case.gold if g not in owner.values() and g not in KNOWN_GAPS],
+    return Score(missed=[g for g in case.gold if g not in matched and g not in KNOWN_GAPS],
                  false=[p[0] for p in predictions if not any(_hits(s, p) for s in allowed)],
                  predictions=predictions)
 
