@@ -98,7 +98,7 @@ def test_cli_prints_the_claims_table_as_csv_and_json(tmp_path) -> None:
     assert {"article", "figure", "low", "high", "claimant", "sentence"} <= set(rows[0])
     held = [r for r in rows if r["figure"] == "hostages_held"]
     assert [(r["low"], r["high"], r["claimant"]) for r in held] == [("214", "214", "BLA")]
-    as_json = subprocess.run(run[:3] + ["--format", "json", str(article)], capture_output=True,
+    as_json = subprocess.run(run[:4] + ["--format", "json", str(article)], capture_output=True,
                              text=True, cwd=root)
     records = json.loads(as_json.stdout)
     assert len(records) == len(rows)
