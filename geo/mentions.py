@@ -21,6 +21,7 @@ from .spelling import fold
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
 _WORD = re.compile(rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*")
+_CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # A sentence ends at . ! ? (optionally followed by a closing quote) before a capital,
 # or at a line break; a few abbreviations do not end sentences.
@@ -32,28 +33,21 @@ _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
 
 
-@dataclass
 class _Token:
-    text: str       # without a possessive 's
-    start: int
-    end: int
-    possessive: bool = False
+    """One word of a sentence, with the forms the decisions look at computed once."""
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    __slots__ = ("text", "start", "end", "possessive", "lower", "capitalised", "lookup")
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def lookup(self) -> str:
+    def __init__(self, text: str, start: int, end: int, possessive: bool = False):
+        self.text = text            # without a possessive 's
+        self.start = start
+        self.end = end
+        self.possessive = possessive
+        self.lower = text.lower()
+        self.capitalised = text[:1].isupper()
         # A dateline in capitals ("ISLAMABAD:") is looked up as "Islamabad"; short
         # capitals stay as written so that "US" is the country and "BLA" nothing.
-        if self.text.isupper() and len(self.text) > 4:
-            return self.text.title()
-        return self.text
+        self.lookup = text.title() if len(text) > 4 and text.isupper() else text
 
 
 @dataclass(frozen=True)
@@ -137,8 +131,15 @@ class _Article:
     def __init__(self, text: str, gazetteer: Gazetteer):
         self.text = text
         self.gazetteer = gazetteer
-        self.lowercase_words = {m.group() for m in _WORD.finditer(text) if m.group()[:1].islower()}
         self.person_words: set[str] = set()
+        self._lowercase_words: set[str] | None = None
+
+    @property
+    def lowercase_words(self) -> set[str]:
+        # Built on first use: most articles never need it.
+        if self._lowercase_words is None:
+            self._lowercase_words = {w for w in _WORD.findall(self.text) if w[:1].islower()}
+        return self._lowercase_words
 
     def is_common_word(self, word: str) -> bool:
         lower = word.lower()
@@ -252,6 +253,8 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     found: list[Candidate] = []
     for s_start, s_end in sentences(text):
         sentence = text[s_start:s_end]
+        if not any(gazetteer.may_start(word) for word in _CAPITALISED.findall(sentence)):
+            continue  # no capitalised word here can start a place name
         tokens = _tokens(text, s_start, s_end, gazetteer)
         for r_start, r_end in _runs(tokens):
             found.extend(_run_candidates(tokens, r_start, r_end, sentence, article))
@@ -261,6 +264,8 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
 def _run_candidates(tokens: list[_Token], r_start: int, r_end: int, sentence: str,
                     article: _Article) -> list[Candidate]:
     run = tokens[r_start:r_end]
+    if not any(article.gazetteer.may_start(t.lookup) for t in run):
+        return []  # most capitalised words start no place name: skip the finer checks
     if _is_organisation(run, article):
         return []
     people = _person_tokens(tokens, r_start, r_end, article)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import jellyfish
 
@@ -38,11 +39,15 @@ def ascii_fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """Exact-match key: lowercase ASCII letters only (``"Musa Khel"`` → ``"musakhel"``)."""
+    if name.isascii():  # the common case skips Unicode decomposition
+        return _NON_LETTERS.sub("", name.lower())
     return _NON_LETTERS.sub("", ascii_fold(name).lower())
 
 
+@lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """Variant-match key: first letter plus the consonant skeleton of the rest.
 
