@@ -281,6 +281,8 @@ def test_cold_start(benchmark, record, what):
         "import_plus_load_s_min": both["min"], "import_plus_load_s_max": both["max"],
         "process_wall_s_median": benchmark.stats.stats.median,
         "runs": len(runs), "network": ISOLATION,
+        # With PYTHONDONTWRITEBYTECODE set, geo/ is compiled from source on every import.
+        "geo_bytecode_cached": any((REPO / "geo" / "__pycache__").glob("gazetteer.*.pyc")),
     }
     if what == "gazetteer":
         figures["entries"] = runs[0]["entries"]
