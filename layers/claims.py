@@ -30,3 +30,44 @@ def curated_claims(path: Path = CURATED_CLAIMS_CSV) -> pd.DataFrame:
     frame["low"] = to_number(frame["low"])
     frame["high"] = to_number(frame["high"])
     return frame.sort_values(["figure", "claim_date", "id"], kind="stable").reset_index(drop=True)
+
+
+#: Columns of the combined table behind the dashboard's "Figures" view.
+FIGURE_COLUMNS = ["figure", "low", "high", "claimant", "claim_date", "incident", "origin",
+                  "article", "start", "end", "quote", "sentence", "sources"]
+
+
+def figures_table(article_claims: pd.DataFrame, curated: pd.DataFrame, incident: str) -> pd.DataFrame:
+    """Every claim about ``incident``: those the articles state and the curated official record.
+
+    Breakdowns of a larger figure ("31 women" of those rescued) are left out: they are
+    parts, not versions, of a figure.
+    """
+    from_articles = article_claims[(article_claims["incident"] == incident)
+                                   & (article_claims["subgroup"].fillna("") == "")].assign(
+        origin="article", claim_date="", sources=lambda f: "article:" + f["article"])
+    from_record = curated[curated["incident"] == incident].assign(
+        origin="official and group statements", article="", start=pd.NA, end=pd.NA,
+        quote=curated["value_text"], sentence=curated["claimant_detail"] + ": " + curated["note"])
+    combined = pd.concat([from_articles.reindex(columns=FIGURE_COLUMNS),
+                          from_record.reindex(columns=FIGURE_COLUMNS)], ignore_index=True)
+    for column in ("low", "high", "start", "end"):
+        combined[column] = combined[column].astype("Int64")
+    return combined.sort_values(["figure", "origin", "claim_date", "article", "start"],
+                                kind="stable", na_position="last").reset_index(drop=True)
+
+
+def figure_ranges(table: pd.DataFrame) -> pd.DataFrame:
+    """Per figure: the lowest and highest value any claim gives, how many claims, and who claims."""
+    rows = []
+    for figure, group in table.groupby("figure", sort=True):
+        lows, highs = group["low"].dropna(), group["high"].dropna()
+        rows.append({
+            "figure": figure,
+            "lowest": int(min(lows.min(), highs.min())) if len(lows) or len(highs) else None,
+            "highest": int(max(highs.max() if len(highs) else 0, lows.max() if len(lows) else 0)),
+            "open_ended": bool(group["high"].isna().any()),
+            "claims": len(group),
+            "claimants": ", ".join(sorted({c or "unattributed" for c in group["claimant"]})),
+        })
+    return pd.DataFrame(rows, columns=["figure", "lowest", "highest", "open_ended", "claims", "claimants"])

@@ -1,0 +1,70 @@
+"""Colours and symbol styles shared by the map, its legend and the article reader."""
+from __future__ import annotations
+
+#: Place kinds in legend order, with their colours (diamonds on the map, highlights in the reader).
+KIND_COLORS: dict[str, str] = {
+    "country": "#8c510a",
+    "province": "#bf812d",
+    "region": "#dfc27d",
+    "district": "#80cdc1",
+    "city": "#01665e",
+    "town": "#35978f",
+    "village": "#9ecae1",
+    "station": "#542788",
+    "landmark": "#c51b7d",
+    "water": "#2166ac",
+}
+OTHER_KIND_COLOR = "#969696"
+
+#: Claim status → colour of the incident circles; unclaimed stays visibly "no claimant" grey.
+CLAIM_COLORS: dict[str, str] = {
+    "claimed": "#d7191c",
+    "unclaimed": "#636363",
+    "disputed": "#fdae61",
+    "state_action": "#2c7bb6",
+}
+
+ROUTE_COLOR = "#08306b"
+ATTACK_COLOR = "#e7298a"
+
+ROUTE_STYLE = {"color": ROUTE_COLOR, "weight": 3, "opacity": 0.8}
+UNCERTAINTY_STYLE = {"color": ATTACK_COLOR, "weight": 2, "dashArray": "6 4", "fillColor": ATTACK_COLOR,
+                     "fillOpacity": 0.15}
+BEST_ESTIMATE_STYLE = {"radius": 9, "color": "#000000", "weight": 2, "fillColor": ATTACK_COLOR,
+                       "fillOpacity": 1, "className": "atlas-attack-best"}
+CANDIDATE_STYLE = {"radius": 5, "color": ATTACK_COLOR, "weight": 2, "fillColor": "#ffffff",
+                   "fillOpacity": 1, "className": "atlas-attack-candidate"}
+
+
+def stop_style(principal: bool, estimate: bool) -> dict:
+    """Principal stops are larger; a dashed ring means the position is an estimate."""
+    style = {"radius": 5 if principal else 3.5, "color": ROUTE_COLOR, "weight": 2,
+             "fillColor": "#ffffff", "fillOpacity": 1, "className": "atlas-stop"}
+    if estimate:
+        style["dashArray"] = "2 2"
+    return style
+
+
+#: Death-toll classes (lower bounds) and the circle radius of each, so 100,000 incidents
+#: share a handful of styles instead of carrying one each.
+KILLED_CLASSES: tuple[tuple[int, float], ...] = ((0, 4.0), (1, 6.0), (5, 8.0), (20, 11.0), (50, 14.0))
+
+
+def killed_class(killed: float | None) -> int:
+    """Index into :data:`KILLED_CLASSES` for a death toll (missing counts as 0)."""
+    value = 0 if killed is None or killed != killed else killed  # NaN != NaN
+    return max(i for i, (low, _) in enumerate(KILLED_CLASSES) if value >= low)
+
+
+def incident_style(status: str, size_class: int) -> dict:
+    """A circle coloured by claim status, sized by death-toll class."""
+    return {"radius": KILLED_CLASSES[size_class][1], "color": "#ffffff", "weight": 1,
+            "fillColor": CLAIM_COLORS.get(status, OTHER_KIND_COLOR), "fillOpacity": 0.85,
+            "className": f"atlas-incident atlas-{status}"}
+
+
+def kind_css(selector: str = ".atlas-kind-{kind}", prop: str = "background") -> str:
+    """CSS rules giving every place kind its colour."""
+    rules = [f"{selector.format(kind=kind)} {{ {prop}: {color}; }}" for kind, color in KIND_COLORS.items()]
+    rules.append(f"{selector.format(kind='other')} {{ {prop}: {OTHER_KIND_COLOR}; }}")
+    return "\n".join(rules)

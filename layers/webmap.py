@@ -1,0 +1,726 @@
+"""The dashboard's web map: folium objects built from the layers, served without internet.
+
+* Every script and stylesheet the map loads (Leaflet, Leaflet.markercluster) is copied
+  from installed ``xstatic`` packages into ``static/vendor/`` and served by Streamlit's
+  static file serving; folium's CDN defaults (jQuery, Bootstrap, Font Awesome,
+  awesome-markers) are dropped because only circle and CSS-diamond markers are used.
+* Popups and tooltips are built here as escaped HTML and handed to Leaflet as JSON
+  data. folium's own ``Popup``/``Tooltip`` are not used: they paste the text into a
+  JavaScript template literal, where ``${…}`` in an article would run as code.
+* The overlays are separate ``FeatureGroup``s so streamlit-folium can swap them
+  (filters, uploads, layer choice) without reloading the map and losing the view.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from . import basemap
+from .filters import CLAIM_LABELS, LAYER_LABELS, highest_killed
+from .styles import (ATTACK_COLOR, BEST_ESTIMATE_STYLE, CANDIDATE_STYLE, CLAIM_COLORS, KILLED_CLASSES,
+                     KIND_COLORS, ROUTE_COLOR, ROUTE_STYLE, UNCERTAINTY_STYLE, incident_style,
+                     kind_css, killed_class, stop_style)
+
+#: The seed case opens on the Bolan Pass (it.wikipedia "Passo Bolan").
+BOLAN_PASS = (29.45, 67.49)
+START_ZOOM = 6
+MAX_ZOOM = 14
+TILE_MAX_ZOOM = 6
+#: Above this many incidents the markers are clustered and drawn on a canvas.
+CLUSTER_MIN = 200
+#: Above this many incidents the map gets a compact form (popups: date, place, toll, claim).
+DETAIL_LIMIT = 2_000
+MAX_QUOTES = 8
+ONLINE_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+# --- offline assets ---------------------------------------------------------------------
+
+def _xstatic_dir(module: str) -> Path:
+    # The xstatic packages say where their files are; importing them is cheap.
+    package = __import__(f"xstatic.pkg.{module}", fromlist=["BASE_DIR"])
+    return Path(package.BASE_DIR)
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    if target.exists() and target.stat().st_size == source.stat().st_size:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".part-{target.name}")
+    shutil.copyfile(source, temp)
+    temp.replace(target)
+
+
+def install_assets(vendor_dir: Path) -> dict[str, Any]:
+    """Copy Leaflet, markercluster, the OSM tiles and the country outlines into ``vendor_dir``.
+
+    Safe to call at every start-up: files already in place are kept. Returns what is
+    available (the tiles and outlines come from optional data packages).
+    """
+    leaflet = _xstatic_dir("leaflet")
+    cluster = _xstatic_dir("leaflet_markercluster")
+    for name in ("leaflet.js", "leaflet.css"):
+        _copy_if_changed(leaflet / name, vendor_dir / "leaflet" / name)
+    for image in sorted((leaflet / "images").iterdir()):
+        _copy_if_changed(image, vendor_dir / "leaflet" / "images" / image.name)
+    for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"):
+        _copy_if_changed(cluster / name, vendor_dir / "markercluster" / name)
+    status: dict[str, Any] = {"tiles": 0, "outlines": False}
+    mbtiles = basemap.package_file(basemap.TILES_PACKAGE, basemap.TILES_FILE)
+    if mbtiles is not None:
+        status["tiles"] = basemap.extract_tiles(mbtiles, vendor_dir / "tiles", TILE_MAX_ZOOM)
+    outlines = basemap.package_file(basemap.OUTLINES_PACKAGE, basemap.OUTLINES_ZIP)
+    if outlines is not None:
+        basemap.write_outlines(outlines, vendor_dir / basemap.OUTLINES_FILE)
+        status["outlines"] = True
+    return status
+
+
+# --- escaping and popups ----------------------------------------------------------------
+
+def _text(value: object) -> str:
+    """A cell as text; missing values (None, NaN, pd.NA) become ''."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):  # lists and arrays are never "missing"
+        pass
+    return str(value)
+
+
+def escape(value: object) -> str:
+    """HTML-escape any cell value, quotes included."""
+    return html.escape(_text(value), quote=True)
+
+
+_URL = re.compile(r"https?://[^\s,;()<>\"']+[^\s,;()<>\"'.]")
+
+
+def linkify(text: object) -> str:
+    """Escaped ``text`` with every http(s) URL turned into a link that opens in a new tab."""
+    raw = _text(text)
+    parts, position = [], 0
+    for match in _URL.finditer(raw):
+        parts.append(html.escape(raw[position:match.start()]))
+        url = html.escape(match.group(), quote=True)
+        parts.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>')
+        position = match.end()
+    parts.append(html.escape(raw[position:]))
+    return "".join(parts)
+
+
+def popup_html(title: object, fields: Sequence[tuple[str, object]], quotes: Sequence[object] = (),
+               sources: object = "", more_quotes: int = 0) -> str:
+    """A popup: escaped title, a table of non-empty fields, evidence quotes and source links."""
+    rows = "".join(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
+                   for label, value in fields if _text(value).strip())
+    parts = [f'<div class="atlas-popup"><h4>{escape(title)}</h4>']
+    if rows:
+        parts.append(f"<table>{rows}</table>")
+    if quotes:
+        items = "".join(f"<li>{escape(quote)}</li>" for quote in quotes)
+        extra = f"<p class=\"atlas-more\">… and {more_quotes} more</p>" if more_quotes else ""
+        parts.append(f'<div class="atlas-quotes"><b>In the reports</b><ul>{items}</ul>{extra}</div>')
+    if _text(sources).strip():
+        parts.append(f'<div class="atlas-sources"><b>Sources</b><p>{linkify(sources)}</p></div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _number(value: object) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    number = float(text)
+    return f"{number:g}" if math.isfinite(number) else ""
+
+
+def casualty_range(low: object, high: object) -> str:
+    """"7–10", "7" or "" for a low/high pair with missing values."""
+    low_text, high_text = _number(low), _number(high)
+    if low_text and high_text and low_text != high_text:
+        return f"{low_text}–{high_text}"
+    return low_text or high_text
+
+
+def safe_json(data: object) -> str:
+    """JSON that can sit inside a ``<script>`` element: ``<``, ``>``, ``&`` and ``'`` are escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+# --- map elements -----------------------------------------------------------------------
+
+class AtlasLayer(folium.FeatureGroup):
+    """One switchable overlay: GeoJSON shapes and/or point rows, with pre-escaped popups.
+
+    ``rows`` are ``[lat, lon, style_index, tooltip_html, popup_html]``; ``shapes`` is a
+    FeatureCollection whose features carry ``s`` (style index), ``t`` and ``p``.
+    ``compact`` is the form for very many points (see :func:`compact_incidents`): integer
+    rows and a table of escaped place names, popups assembled only when one is opened.
+    The ``_url``/``wmsParams`` tags let streamlit-folium report the overlay when it is
+    switched in the layer control (it reports only layers that look like WMS layers).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function (group) {
+            var styles = {{ this.styles_json }};
+            function bind(layer, tip, pop) {
+                if (tip) { layer.bindTooltip(tip, {sticky: true}); }
+                if (pop) { layer.bindPopup(pop, {maxWidth: 380, maxHeight: 320}); }
+            }
+            {%- if this.shapes %}
+            L.geoJSON({{ this.shapes_json }}, {
+                style: function (f) { return styles[f.properties.s]; },
+                onEachFeature: function (f, layer) { bind(layer, f.properties.t, f.properties.p); }
+            }).addTo(group);
+            {%- endif %}
+            var target = group;
+            var renderer = null;
+            {%- if this.cluster %}
+            target = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 60,
+                                           spiderfyOnMaxZoom: true, showCoverageOnHover: false});
+            group.addLayer(target);
+            renderer = L.canvas({padding: 0.5});
+            {%- endif %}
+            function circle(lat, lon, s) {
+                return L.circleMarker([lat, lon], renderer ? Object.assign({renderer: renderer}, s) : s);
+            }
+            {%- if this.rows %}
+            var rows = {{ this.rows_json }};
+            var markers = rows.map(function (r) {
+                var s = styles[r[2]], marker;
+                if (s.diamond) {
+                    // Leaflet positions marker icons with a CSS transform, so the
+                    // 45-degree turn goes on an inner element.
+                    marker = L.marker([r[0], r[1]], {pane: "atlasPlaces", icon: L.divIcon({
+                        className: "atlas-place", iconSize: [s.size, s.size],
+                        html: '<span class="atlas-diamond ' + s.diamond + '"></span>'})});
+                } else {
+                    marker = circle(r[0], r[1], s);
+                }
+                bind(marker, r[3], r[4]);
+                return marker;
+            });
+            {%- elif this.compact %}
+            // [lat*1e4, lon*1e4, style, place, day (since 1970), killed low, killed high];
+            // the place names are escaped in Python, the rest are numbers.
+            var compact = {{ this.compact_json }};
+            var places = compact.places;
+            function line(r) {
+                var day = r[4] < 0 ? "date unknown" : new Date(r[4] * 864e5).toISOString().slice(0, 10);
+                var toll = r[5] < 0 ? "toll unknown" : (r[6] > r[5] ? r[5] + "\u2013" + r[6] : r[5]) + " killed";
+                return day + " \u00b7 " + places[r[3]] + " \u00b7 " + toll + " \u00b7 " + styles[r[2]].label;
+            }
+            var markers = compact.rows.map(function (r) {
+                var marker = circle(r[0] / 1e4, r[1] / 1e4, styles[r[2]]);
+                marker.atlasRow = r;
+                return marker;
+            });
+            // One popup handler for the whole layer instead of one per marker.
+            target.on("click", function (e) {
+                var r = e.layer && e.layer.atlasRow;
+                if (!r) { return; }
+                L.popup({maxWidth: 380}).setLatLng(e.latlng)
+                    .setContent('<div class="atlas-popup"><h4>' + places[r[3]] + '</h4><p>' + line(r) +
+                                '</p><p class="atlas-more">' + compact.note + '</p></div>')
+                    .openOn(target._map);
+            });
+            {%- else %}
+            var markers = [];
+            {%- endif %}
+            if (target.addLayers) { target.addLayers(markers); }
+            else { markers.forEach(function (m) { target.addLayer(m); }); }
+            group._url = "atlas";
+            group.wmsParams = {layers: {{ this.key|tojson }}};
+            group.atlasCount = {{ this.count }};
+        })({{ this.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, key: str, name: str, *, styles: Sequence[dict] = (),
+                 rows: Sequence[Sequence[Any]] = (), shapes: dict | None = None,
+                 compact: dict | None = None, cluster: bool = False, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self.key = key
+        self.styles = list(styles)
+        self.rows = list(rows)
+        self.shapes = shapes
+        self.compact = compact
+        self.cluster = cluster
+        self.count = (len(self.rows) + (len(shapes["features"]) if shapes else 0)
+                      + (len(compact["rows"]) if compact else 0))
+        # Serialised once: streamlit-folium renders each element twice.
+        self.styles_json = safe_json(self.styles)
+        self.rows_json = safe_json(self.rows) if self.rows else "[]"
+        self.shapes_json = safe_json(shapes) if shapes else "null"
+        self.compact_json = safe_json(compact) if compact else "null"
+
+
+class CountryOutlines(folium.FeatureGroup):
+    """Natural Earth country borders, fetched from the app's own static files."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        fetch({{ this.url|tojson }})
+            .then(function (response) { return response.ok ? response.json() : null; })
+            .then(function (data) {
+                if (data) {
+                    L.geoJSON(data, {style: {{ this.style|tojson }}, interactive: false})
+                        .addTo({{ this.get_name() }});
+                }
+            })
+            .catch(function () {});
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, name: str = "Country outlines (Natural Earth)") -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self.url = url
+        self.style = {"color": "#4d4d4d", "weight": 1, "opacity": 0.7, "fill": False}
+
+
+class Attribution(MacroElement):
+    """Adds the data credits (GeoNames, Natural Earth) to the map's attribution line."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text
+
+
+class PlacesPane(MacroElement):
+    """A map pane for the place diamonds just below the circles and lines, so a place
+    never covers the attack site or an incident drawn at the same spot."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.createPane("atlasPlaces").style.zIndex = 390;
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PlacesPane"
+
+
+class Legend(MacroElement):
+    """A collapsible legend control; its HTML is fixed text built in :func:`legend_html`."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var legend = L.control({position: "topleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "atlas-legend leaflet-bar");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+
+
+class AtlasLayerControl(folium.LayerControl):
+    """folium's layer control, plus: overlays switched off stay listed (unticked), and
+    the shown overlays are recorded where streamlit-folium reports them back to Python
+    (``selected_layers``), with an ``@generation`` entry so stale reports can be ignored."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_layers = {
+            base_layers : {
+                {%- for key, val in this.base_layers.items() %}
+                {{ key|tojson }} : {{ val }},
+                {%- endfor %}
+            },
+            overlays : {
+                {%- for key, val in this.overlays.items() %}
+                {{ key|tojson }} : {{ val }},
+                {%- endfor %}
+            },
+        };
+        let {{ this.get_name() }} = L.control.layers(
+            {{ this.get_name() }}_layers.base_layers,
+            {{ this.get_name() }}_layers.overlays,
+            {{ this.options|tojavascript }}
+        ).addTo({{ this._parent.get_name() }});
+        (function (map) {
+            {%- for name in this.hidden %}
+            map.removeLayer({{ name }});
+            {%- endfor %}
+            var data = window.__GLOBAL_DATA__;
+            if (data && data.selected_layers) {
+                Object.keys(data.selected_layers).forEach(function (k) {
+                    if (k.indexOf("atlas,") === 0) { delete data.selected_layers[k]; }
+                });
+                {{ this.reported|tojson }}.forEach(function (key) {
+                    data.selected_layers["atlas," + key] = {name: key, url: "atlas"};
+                });
+            }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, generation: int = 0, **kwargs: Any) -> None:
+        # Bottom right lies over India, away from the case and the route's northern end.
+        super().__init__(position="bottomright", collapsed=False, **kwargs)
+        self.generation = generation
+        self.hidden: list[str] = []
+        self.reported: list[str] = []
+
+    def render(self, **kwargs: Any) -> None:
+        """Collect the overlays (via folium) and which of them are switched off."""
+        atlas = [item for item in self._parent._children.values() if isinstance(item, AtlasLayer)]
+        self.hidden = [item.get_name() for item in atlas if not item.show]
+        self.reported = [item.key for item in atlas if item.show] + [f"@{self.generation}"]
+        super().render(**kwargs)
+
+
+# --- layers -> map elements -------------------------------------------------------------
+
+def _point(geometry: Any, digits: int = 5) -> tuple[float, float]:
+    return round(float(geometry.y), digits), round(float(geometry.x), digits)
+
+
+def _shape_feature(geometry: Any, style: int, tooltip: str, popup: str) -> dict:
+    return {"type": "Feature", "geometry": geometry.__geo_interface__,
+            "properties": {"s": style, "t": tooltip, "p": popup}}
+
+
+def route_overlay(route: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, show: bool = True) -> AtlasLayer:
+    """The route line and its stops (dashed rings: positions estimated from km posts)."""
+    name = LAYER_LABELS["route"]
+    if not show:
+        return AtlasLayer("route", name, show=False)
+    styles = [ROUTE_STYLE] + [stop_style(p, e) for p in (True, False) for e in (False, True)]
+    features = []
+    for row in route.itertuples():
+        popup = popup_html(row.name, [
+            ("From", row.from_stop), ("To", row.to_stop),
+            ("Stops", f"{row.stop_count} ({row.principal_stop_count} principal, "
+                      f"{row.estimated_stop_count} placed by estimate)"),
+            ("Length", f"{row.length_km:g} km stop to stop (the track is longer)"),
+            ("Note", row.note)], sources=row.sources)
+        features.append(_shape_feature(row.geometry, 0, escape(row.name), popup))
+    rows = []
+    for stop in stops.itertuples():
+        style = 1 + (0 if stop.principal else 2) + (1 if stop.estimate else 0)
+        position = f"estimated: {_text(stop.method)}" if stop.estimate else "published coordinate"
+        popup = popup_html(stop.name, [
+            ("Stop", f"no. {stop.seq} of {len(stops)}" + (" (principal stop)" if stop.principal else "")),
+            ("Also called", ", ".join(stop.alternate_names)),
+            ("km from Rohri", _number(stop.km_from_rohri)),
+            ("Precision", f"± {stop.precision_km:g} km"),
+            ("Position", position)], sources=stop.source)
+        rows.append([*_point(stop.geometry), style, escape(f"{stop.name} (stop {stop.seq})"), popup])
+    return AtlasLayer("route", name, styles=styles, rows=rows,
+                      shapes={"type": "FeatureCollection", "features": features})
+
+
+def attack_site_overlay(attack_site: gpd.GeoDataFrame, show: bool = True) -> AtlasLayer:
+    """Best estimate, the uncertainty area the specific candidates span, and every candidate."""
+    name = LAYER_LABELS["attack_site"]
+    if not show:
+        return AtlasLayer("attack_site", name, show=False)
+    styles = [UNCERTAINTY_STYLE, CANDIDATE_STYLE, BEST_ESTIMATE_STYLE]
+    features, rows = [], []
+    role_names = {"best_estimate": "Best estimate", "candidate": "Candidate position",
+                  "uncertainty_area": "Uncertainty area"}
+    for site in attack_site.itertuples():
+        precision = f"± {site.precision_km:g} km" if _number(site.precision_km) else ""
+        popup = popup_html(site.label, [
+            ("What", role_names.get(site.role, site.role)), ("Precision", precision),
+            ("Basis", site.basis), ("Supported by", site.supported_by)], sources=site.sources)
+        tooltip = escape(f"{role_names.get(site.role, site.role)}: {site.label}")
+        if site.role == "uncertainty_area":
+            features.append(_shape_feature(site.geometry, 0, tooltip, popup))
+        else:
+            rows.append([*_point(site.geometry), 2 if site.role == "best_estimate" else 1, tooltip, popup])
+    # The best estimate is drawn last so it sits on top of the candidate it repeats.
+    rows.sort(key=lambda row: row[2])
+    return AtlasLayer("attack_site", name, styles=styles, rows=rows,
+                      shapes={"type": "FeatureCollection", "features": features})
+
+
+def quote_order(sentences: Sequence[str]) -> list[str]:
+    """``[article] sentence`` quotes with each article's first quote up front, so a popup
+    that shows only the first few still has every report's voice (an added report too)."""
+    seen: set[str] = set()
+    first, rest = [], []
+    for sentence in sentences:
+        article = sentence.split("]", 1)[0] if sentence.startswith("[") else ""
+        (rest if article in seen else first).append(sentence)
+        seen.add(article)
+    return first + rest
+
+
+def places_overlay(places: gpd.GeoDataFrame, show: bool = True) -> AtlasLayer:
+    """Every place the reports name (one diamond per place), coloured by kind."""
+    name = f"{LAYER_LABELS['places']} ({len(places)})"
+    if not show:
+        return AtlasLayer("places", name, show=False)
+    kinds = list(KIND_COLORS) + ["other"]
+    styles = [{"diamond": f"atlas-kind-{kind}", "size": 12} for kind in kinds]
+    rows = []
+    for place in places.itertuples():
+        kind = place.kind if place.kind in KIND_COLORS else "other"
+        where = ", ".join(part for part in (_text(place.admin1), _text(place.country)) if part)
+        position = f"estimated: {_text(place.method)}" if place.estimate else "gazetteer coordinate"
+        sentences = quote_order(list(place.sentences))
+        popup = popup_html(place.name, [
+            ("Kind", place.kind), ("Where", where), ("Precision", f"± {place.precision_km:g} km"),
+            ("Position", position),
+            ("Named in", f"{place.article_count} report(s): {', '.join(place.articles)}"),
+            ("Written as", ", ".join(place.mentions)), ("Mentions", place.mention_count)],
+            quotes=sentences[:MAX_QUOTES], more_quotes=max(0, len(sentences) - MAX_QUOTES),
+            sources=place.source)
+        tooltip = escape(f"{place.name} · {place.kind} · {place.article_count} report(s)")
+        rows.append([*_point(place.geometry), kinds.index(kind), tooltip, popup])
+    return AtlasLayer("places", name, styles=styles, rows=rows)
+
+
+def incident_label(incident: Any) -> str:
+    """One line for a tooltip: date, place, toll, claim status (escaped)."""
+    killed = casualty_range(incident.killed_low, incident.killed_high)
+    toll = f"{killed} killed" if killed else "toll unknown"
+    status = CLAIM_LABELS.get(incident.claim_status, incident.claim_status)
+    return escape(f"{incident.date_start} · {incident.place} · {toll} · {status}")
+
+
+def incident_popup(incident: Any) -> str:
+    """The incident's figures as every source gives them, its claim status and sources."""
+    dates = incident.date_start if _text(incident.date_end) in ("", incident.date_start) \
+        else f"{incident.date_start} to {incident.date_end}"
+    claim = CLAIM_LABELS.get(incident.claim_status, incident.claim_status)
+    if _text(incident.claimed_by):
+        claim = f"{claim} ({_text(incident.claimed_by)})"
+    fields = [("Date", dates), ("Where", ", ".join(p for p in (_text(incident.place), _text(incident.admin1)) if p)),
+              ("Killed", casualty_range(incident.killed_low, incident.killed_high) or "not reported"),
+              ("Injured", casualty_range(incident.injured_low, incident.injured_high)),
+              ("Claim", claim), ("Target", incident.target)]
+    fields += [("What happened", incident.summary), ("Figures", incident.casualty_notes),
+               ("Precision", f"± {incident.precision_km:g} km")]
+    return popup_html(incident.place, fields, sources=incident.sources)
+
+
+def compact_incidents(incidents: gpd.GeoDataFrame, statuses: Sequence[str]) -> dict:
+    """Incidents as integer rows plus a table of escaped place names (a few MB for 100,000).
+
+    Rows are ``[lat*1e4, lon*1e4, style, place, day, killed_low, killed_high]``; style
+    is ``status * len(KILLED_CLASSES) + toll class``, day counts from 1970-01-01, and
+    missing figures are -1.
+    """
+    codes, names = pd.factorize(incidents["place"].astype(str), sort=False)
+    status = incidents["claim_status"].where(incidents["claim_status"].isin(statuses), "unclaimed")
+    status_index = status.map({name: number for number, name in enumerate(statuses)}).to_numpy()
+    toll = highest_killed(incidents).astype("Float64").fillna(0).to_numpy(dtype=float)
+    lows = [low for low, _ in KILLED_CLASSES]
+    size = sum((toll >= low).astype(int) for low in lows[1:])
+    days = pd.to_datetime(incidents["date_start"], errors="coerce")
+    day_numbers = ((days - pd.Timestamp("1970-01-01")).dt.days).fillna(-1).astype(int)
+    columns = [
+        (incidents.geometry.y * 1e4).round().astype(int), (incidents.geometry.x * 1e4).round().astype(int),
+        pd.Series(status_index * len(KILLED_CLASSES) + size, index=incidents.index), pd.Series(codes, index=incidents.index),
+        day_numbers, incidents["killed_low"].fillna(-1).astype(int), incidents["killed_high"].fillna(-1).astype(int),
+    ]
+    rows = pd.concat(columns, axis=1).to_numpy().tolist()
+    return {"rows": rows, "places": [escape(name) for name in names],
+            "note": "Too many incidents for full details here: the Incidents table and the "
+                    "incidents download have every figure and source."}
+
+
+def incidents_overlay(incidents: gpd.GeoDataFrame, total: int, show: bool = True,
+                      cluster_min: int = CLUSTER_MIN, detail_limit: int = DETAIL_LIMIT) -> AtlasLayer:
+    """Past incidents as circles (colour: claim status, size: deaths); clustered when many.
+
+    Up to ``detail_limit`` incidents carry full popups; beyond that the compact form keeps
+    the map a few MB even for 100,000 incidents.
+    """
+    name = f"{LAYER_LABELS['incidents']} ({len(incidents):,} of {total:,})"
+    if not show:
+        return AtlasLayer("incidents", name, show=False)
+    statuses = list(CLAIM_COLORS)
+    styles = [incident_style(status, size) | {"label": escape(CLAIM_LABELS[status])}
+              for status in statuses for size in range(len(KILLED_CLASSES))]
+    cluster = len(incidents) >= cluster_min
+    if len(incidents) > detail_limit:
+        return AtlasLayer("incidents", name, styles=styles, compact=compact_incidents(incidents, statuses),
+                          cluster=cluster)
+    killed = highest_killed(incidents)
+    rows = []
+    for incident, toll in zip(incidents.itertuples(), killed):
+        status = incident.claim_status if incident.claim_status in CLAIM_COLORS else "unclaimed"
+        style = statuses.index(status) * len(KILLED_CLASSES) + killed_class(None if pd.isna(toll) else float(toll))
+        rows.append([*_point(incident.geometry), style, incident_label(incident), incident_popup(incident)])
+    return AtlasLayer("incidents", name, styles=styles, rows=rows, cluster=cluster)
+
+
+# --- the legend -------------------------------------------------------------------------
+
+def _circle(fill: str, stroke: str, radius: float = 5, dash: str = "") -> str:
+    size = int(radius * 2 + 4)
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<svg width="{size}" height="{size}"><circle cx="{size / 2}" cy="{size / 2}" r="{radius}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>')
+
+
+def legend_html() -> str:
+    """The legend: every symbol the map draws (fixed text)."""
+    line = f'<svg width="22" height="10"><line x1="0" y1="5" x2="22" y2="5" stroke="{ROUTE_COLOR}" stroke-width="3"/></svg>'
+    area = (f'<svg width="22" height="14"><rect x="1" y="1" width="20" height="12" fill="{ATTACK_COLOR}" '
+            f'fill-opacity="0.15" stroke="{ATTACK_COLOR}" stroke-width="2" stroke-dasharray="4 3"/></svg>')
+    item = '<div class="atlas-item">{symbol}<span>{label}</span></div>'
+    sections = [
+        ("Route", [(line, "Jaffar Express, drawn stop to stop"),
+                   (_circle("#fff", ROUTE_COLOR, 5), "principal stop"),
+                   (_circle("#fff", ROUTE_COLOR, 3.5), "other station"),
+                   (_circle("#fff", ROUTE_COLOR, 5, "2 2"), "dashed: position estimated")]),
+        ("Attack site", [(_circle(ATTACK_COLOR, "#000", 6), "best estimate"),
+                         (area, "uncertainty area"),
+                         (_circle("#fff", ATTACK_COLOR, 4), "candidate position")]),
+        ("Past incidents", [(_circle(color, "#fff", 5), CLAIM_LABELS[status])
+                            for status, color in CLAIM_COLORS.items()]
+         + [(_circle("#bbb", "#fff", 3) + _circle("#bbb", "#fff", 7), "larger: more killed"),
+            ('<span class="atlas-cluster-key">12</span>', "group of nearby incidents")]),
+        ("Places mentioned", [(f'<span class="atlas-key"><span class="atlas-diamond atlas-kind-{kind}"></span></span>', kind)
+                              for kind in KIND_COLORS]),
+    ]
+    def section(title: str, items: list[tuple[str, str]]) -> str:
+        # Place kinds are many and short: two columns keep the legend low.
+        inner = "".join(item.format(symbol=symbol, label=html.escape(label)) for symbol, label in items)
+        if title == "Places mentioned":
+            inner = f'<div class="atlas-kinds">{inner}</div>'
+        return f'<div class="atlas-section"><b>{html.escape(title)}</b>{inner}</div>'
+
+    body = "".join(section(title, items) for title, items in sections)
+    return f'<details open><summary>Legend</summary><div class="atlas-legend-body">{body}</div></details>'
+
+
+MAP_CSS = """
+<style>
+.atlas-place { background: none; border: none; }
+.atlas-diamond { display: block; width: 70%; height: 70%; margin: 15%; transform: rotate(45deg);
+                 border: 1px solid #222; box-sizing: border-box; }
+.atlas-key { display: inline-block; width: 12px; height: 12px; margin: 0 3px 0 2px; }
+.atlas-legend { background: rgba(255,255,255,0.92); padding: 3px 7px; font: 10.5px/1.3 sans-serif;
+                max-height: 480px; overflow-y: auto; }
+.atlas-legend summary { cursor: pointer; font-weight: bold; }
+/* One narrow column on the left: over Iran, clear of the case and of Karachi. */
+.atlas-legend-body { display: block; }
+.atlas-section b { display: block; margin-top: 2px; }
+.atlas-kinds { display: grid; grid-template-columns: auto auto; column-gap: 8px; }
+.atlas-item { display: flex; align-items: center; gap: 3px; white-space: nowrap; }
+.atlas-item svg { flex: none; }
+.atlas-cluster-key { display: inline-block; min-width: 16px; height: 16px; border-radius: 8px;
+                     background: rgba(110,204,57,0.8); text-align: center; font-size: 9px; line-height: 16px; }
+.atlas-popup h4 { margin: 0 0 4px; font-size: 14px; }
+.atlas-popup table { border-collapse: collapse; font-size: 12px; }
+.atlas-popup th { text-align: left; vertical-align: top; padding: 1px 6px 1px 0; color: #555; font-weight: 600; }
+.atlas-popup td { padding: 1px 0; }
+.atlas-popup ul { margin: 2px 0; padding-left: 16px; font-size: 12px; }
+.atlas-popup .atlas-sources p { margin: 2px 0; font-size: 11px; word-break: break-all; }
+.atlas-popup .atlas-more { margin: 0; font-size: 11px; color: #555; }
+""" + kind_css() + "\n</style>"
+
+
+# --- the whole map ----------------------------------------------------------------------
+
+@dataclass
+class MapParts:
+    """What streamlit-folium needs: the fixed base map, the swappable overlays, the control."""
+
+    base: folium.Map
+    overlays: list[AtlasLayer] = field(default_factory=list)
+    control: AtlasLayerControl = field(default_factory=AtlasLayerControl)
+
+    def rendered_layers(self) -> dict[str, int]:
+        """Overlays that are switched on, with their feature counts (for tests and the UI)."""
+        return {layer.key: layer.count for layer in self.overlays if layer.show}
+
+
+def base_map(asset_base: str, online_tiles: bool = False, center: tuple[float, float] = BOLAN_PASS,
+             zoom: int = START_ZOOM) -> folium.Map:
+    """The map without overlays: local tiles (optionally online OSM), outlines, legend, credits.
+
+    ``asset_base`` is the URL of ``static/vendor`` as the browser sees it.
+    """
+    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, min_zoom=2, max_zoom=MAX_ZOOM,
+                      control_scale=True, font_size="12px")
+    # Instance attributes shadow folium's CDN lists; streamlit-folium reads them from here.
+    fmap.default_js = [("leaflet", f"{asset_base}/leaflet/leaflet.js"),
+                       ("markercluster", f"{asset_base}/markercluster/leaflet.markercluster.js")]
+    fmap.default_css = [("leaflet_css", f"{asset_base}/leaflet/leaflet.css"),
+                        ("markercluster_css", f"{asset_base}/markercluster/MarkerCluster.css"),
+                        ("markercluster_default_css", f"{asset_base}/markercluster/MarkerCluster.Default.css")]
+    folium.TileLayer(f"{asset_base}/tiles/{{z}}/{{x}}/{{y}}.png", attr=basemap.OSM_ATTRIBUTION,
+                     name="OpenStreetMap, offline (zoom 0–6)", max_native_zoom=TILE_MAX_ZOOM,
+                     max_zoom=MAX_ZOOM, no_wrap=True, show=not online_tiles).add_to(fmap)
+    if online_tiles:
+        folium.TileLayer(ONLINE_TILES, attr=basemap.OSM_ATTRIBUTION, name="OpenStreetMap, online",
+                         max_zoom=MAX_ZOOM).add_to(fmap)
+    CountryOutlines(f"{asset_base}/{basemap.OUTLINES_FILE}").add_to(fmap)
+    fmap.add_child(Attribution(f"{basemap.GEONAMES_ATTRIBUTION} · {basemap.NATURAL_EARTH_ATTRIBUTION}"))
+    fmap.add_child(PlacesPane())
+    fmap.add_child(Legend(legend_html()))
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="atlas_css")
+    return fmap
+
+
+def build_map(layers: Mapping[str, gpd.GeoDataFrame], incidents: gpd.GeoDataFrame,
+              visible: Mapping[str, bool], *, asset_base: str, online_tiles: bool = False,
+              generation: int = 0) -> MapParts:
+    """The base map plus one overlay per switchable layer (empty when switched off).
+
+    ``incidents`` is the filtered incident frame; ``layers["incidents"]`` gives the total.
+    """
+    # Drawn in this order: the attack site last, on top of the incident recorded at the same spot.
+    overlays = [
+        route_overlay(layers["route"], layers["stops"], visible.get("route", True)),
+        places_overlay(layers["places_merged"], visible.get("places", True)),
+        incidents_overlay(incidents, len(layers["incidents"]), visible.get("incidents", True)),
+        attack_site_overlay(layers["attack_site"], visible.get("attack_site", True)),
+    ]
+    return MapParts(base_map(asset_base, online_tiles), overlays, AtlasLayerControl(generation))
+
+
+def standalone_html(parts: MapParts) -> str:
+    """The whole map as one HTML page (what the benchmark measures as the map's payload)."""
+    for overlay in parts.overlays:
+        parts.base.add_child(overlay)
+    parts.base.add_child(parts.control)
+    return parts.base.get_root().render()

