@@ -19,12 +19,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.articles import Article, ArticleError, article_paths, decode_article, read_article
+from geo.claims import FIGURES, IncidentRef, claims_in_text, load_incident_refs
 from geo.records import Place
 from layers import catalog, filters, webmap
 from layers.build import LAYER_NAMES, article_places, build_layers
+from layers.claims import claims_table, curated_claims, figure_ranges, figures_table
 from layers.export import ALL_LAYERS_NAME, GEOPACKAGE_NAME, write_layers
 from layers.incidents import incidents_layer
-from layers.reader import article_marks, highlighted_html
+from layers.reader import Mark, article_marks, highlighted_html
 from layers.styles import CLAIM_COLORS, kind_css
 
 APP_DIR = Path(__file__).resolve().parent
@@ -33,6 +35,7 @@ VENDOR_DIR = APP_DIR / "static" / "vendor"
 #: Another incidents CSV (same columns as data/incidents.csv); used by the scale benchmark.
 INCIDENTS_ENV = "INCIDENT_ATLAS_INCIDENTS"
 MAP_KEY = "atlas_map"
+CASE_INCIDENT = "2025-03-11-jaffar-express"  # the built-in case the reports are about
 LAYER_KEYS = tuple(filters.LAYER_LABELS)
 PLACE_ZOOM = 10
 TABLE_ROWS = 1_000
@@ -89,6 +92,26 @@ def export_files(articles: ArticleSet, incidents_csv: Path | None) -> dict[str, 
 def export_file(articles: ArticleSet, incidents_csv: Path | None, file_name: str) -> bytes:
     """One exported file; called only when its download button is clicked."""
     return export_files(articles, incidents_csv)[file_name]
+
+
+@st.cache_resource(show_spinner=False)
+def incident_refs(case_id: str) -> tuple[list[IncidentRef], IncidentRef]:
+    """The curated incidents the claims parser attributes to, and the case's own."""
+    refs = load_incident_refs()
+    return refs, next(ref for ref in refs if ref.id == case_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def claims_of(name: str, text: str, case_id: str) -> pd.DataFrame:
+    """The numeric claims one article makes; cached per article like its places."""
+    refs, case = incident_refs(case_id)
+    return claims_table(claims_in_text(text, name, case, refs))
+
+
+@st.cache_data(show_spinner=False)
+def official_claims() -> pd.DataFrame:
+    """The curated record of official and group figures over time (data/claims.csv)."""
+    return curated_claims()
 
 
 # --- callbacks (they run before the rerun, so they may set widget state) ------------------
@@ -156,25 +179,42 @@ def collect_uploads(uploads: list, pasted: dict[str, str], taken: frozenset[str]
     return added, errors
 
 
-def init_state(params: dict[str, str], bounds: tuple[date, date], home: tuple[tuple[float, float], int]) -> None:
-    """First run of a session: take the view from the URL, defaults for the rest."""
-    if st.session_state.get("state_ready"):
+def show_claim_in_reader(claims: pd.DataFrame) -> None:
+    """Open the article reader on the sentence of the claim picked in the Figures view."""
+    index = st.session_state.get("figure_claim")
+    if index is None or index not in claims.index or not claims.at[index, "article"]:
         return
+    row = claims.loc[index]
+    st.session_state["reader_article"] = row["article"]
+    st.session_state["reader_claim"] = (row["article"], int(row["start"]), int(row["end"]),
+                                        f"{FIGURES.get(row['figure'], row['figure'])}: {row['quote']}")
+    st.session_state["reader_place"] = None
+    st.session_state["section"] = "Article reader"
+
+
+def init_state(params: dict[str, str], bounds: tuple[date, date], home: tuple[tuple[float, float], int]) -> None:
+    """Fill in any missing state from the URL, defaults for the rest.
+
+    Runs on every rerun and only sets what is missing: when a first run is cut short
+    (a click before the page has finished loading), Streamlit drops the values of
+    widgets that were never drawn, and they must come back from the URL, not reset.
+    """
+    state = st.session_state
     for key, on in filters.parse_layers(params.get("layers")).items():
-        st.session_state[f"show_{key}"] = on
-    start = filters.parse_date(params.get("from"), bounds[0])
-    end = filters.parse_date(params.get("to"), bounds[1])
-    st.session_state["date_range"] = (max(bounds[0], min(start, bounds[1])), min(bounds[1], max(end, bounds[0])))
-    st.session_state["claim_statuses"] = filters.parse_statuses(params.get("claim"))
-    st.session_state["min_killed"] = filters.parse_count(params.get("min_killed"))
-    st.session_state["online_tiles"] = params.get("osm") == "online"
-    st.session_state["layers_generation"] = 0
-    st.session_state["pasted"] = {}
-    st.session_state["paste_error"] = ""
-    st.session_state["map_view"] = home
+        state.setdefault(f"show_{key}", on)
+    if "date_range" not in state:
+        start = filters.parse_date(params.get("from"), bounds[0])
+        end = filters.parse_date(params.get("to"), bounds[1])
+        state["date_range"] = (max(bounds[0], min(start, bounds[1])), min(bounds[1], max(end, bounds[0])))
+    state.setdefault("claim_statuses", filters.parse_statuses(params.get("claim")))
+    state.setdefault("min_killed", filters.parse_count(params.get("min_killed")))
+    state.setdefault("online_tiles", params.get("osm") == "online")
+    state.setdefault("layers_generation", 0)
+    state.setdefault("pasted", {})
+    state.setdefault("paste_error", "")
+    state.setdefault("map_view", home)
     if params.get("article"):
-        st.session_state["reader_article"] = params["article"]
-    st.session_state["state_ready"] = True
+        state.setdefault("reader_article", params["article"])
 
 
 def url_state(article: str | None, dates: tuple[date, date], keys: tuple[str, ...]) -> dict[str, str]:
@@ -204,6 +244,39 @@ def timeline_chart(timeline: pd.DataFrame, colors: dict[str, str]) -> alt.Chart:
     ).properties(height=170)
 
 
+def short_name(article: str) -> str:
+    """"000" for the seed "000_75480677563b29d2.txt"; other names cut to fit an axis label."""
+    stem = article.rsplit(".", 1)[0]
+    head = stem.split("_", 1)[0]
+    return head if head.isdigit() else stem[:24]
+
+
+def figure_chart(claims: pd.DataFrame) -> alt.Chart:
+    """Every claim on one figure as a point or an interval, one row per source."""
+    top = max(claims["high"].max(skipna=True) if claims["high"].notna().any() else 0,
+              claims["low"].max(skipna=True) if claims["low"].notna().any() else 0) or 1
+    data = claims.assign(
+        source=[f"{row.claim_date or 'report ' + short_name(row.article)} · {row.claimant or 'unattributed'}"
+                for row in claims.itertuples()],
+        claimant=claims["claimant"].replace("", "unattributed"),
+        low_end=claims["low"].fillna(0).astype(float),
+        # An open upper bound ("at least 27") is drawn to the right edge, dashed.
+        high_end=claims["high"].astype("Float64").fillna(float(top) * 1.1).astype(float),
+        bound=["open-ended" if pd.isna(high) else "bounded" for high in claims["high"]],
+    )[["source", "low_end", "high_end", "bound", "claimant", "quote", "origin"]]
+    base = alt.Chart(data).encode(
+        y=alt.Y("source:N", title=None, sort=None),
+        color=alt.Color("claimant:N", title="claimant"),
+        tooltip=["source:N", "quote:N", "origin:N",
+                 alt.Tooltip("low_end:Q", title="low"), alt.Tooltip("high_end:Q", title="high")])
+    bars = base.mark_rule(strokeWidth=4).encode(
+        x=alt.X("low_end:Q", title="people"), x2="high_end:Q",
+        strokeDash=alt.StrokeDash("bound:N", title="upper bound",
+                                  scale=alt.Scale(domain=["bounded", "open-ended"], range=[[1, 0], [4, 3]])))
+    ticks = base.mark_point(filled=True, size=60).encode(x="low_end:Q")
+    return (bars + ticks).properties(height=max(120, 22 * len(data)))
+
+
 # --- layout -------------------------------------------------------------------------------
 
 asset_status = prepare_assets(VENDOR_DIR)
@@ -218,6 +291,7 @@ init_state(st.query_params.to_dict(), bounds, home=(webmap.BOLAN_PASS, webmap.ST
 st.markdown(f"<style>{kind_css('.atlas-mention.atlas-kind-{kind}', 'border-bottom-color')}\n"
             ".atlas-mention { background: #fff3bf; border-bottom: 3px solid #999; padding: 0 1px; }\n"
             ".atlas-mention.atlas-selected { background: #fcc2d7; outline: 2px solid #e7298a; }\n"
+            ".atlas-mention.atlas-kind-claim { background: #d0ebff; outline: 2px solid #1c7ed6; }\n"
             ".atlas-article { max-height: 420px; overflow-y: auto; line-height: 1.6; }</style>",
             unsafe_allow_html=True)  # fixed CSS only; no user text goes through here
 
@@ -284,8 +358,10 @@ with st.sidebar:
         st.button(f"Remove {name}", key=f"remove_{name}", on_click=remove_pasted, args=(name,))
 
 # Only the open tab runs (on_change="rerun"), so the page loads only what it shows.
-reader_tab, incidents_tab, downloads_tab, about_tab = st.tabs(
-    ["Article reader", "Incidents table", "Downloads", "About the data"], key="section", on_change="rerun")
+reader_tab, figures_tab, incidents_tab, downloads_tab, about_tab = st.tabs(
+    ["Article reader", "Figures", "Incidents table", "Downloads", "About the data"], key="section",
+    on_change="rerun")
+article_claims = pd.concat([claims_of(name, text, CASE_INCIDENT) for name, text in articles], ignore_index=True)
 
 if reader_tab.open:
     with reader_tab:
@@ -302,8 +378,40 @@ if reader_tab.open:
                               format_func=lambda uid: "—" if uid is None else labels[uid],
                               on_change=centre_on_place, args=(in_article, PLACE_ZOOM))
         marks = article_marks(in_article.to_dict("records"), selected_uid=picked)
+        claim = st.session_state.get("reader_claim")
+        if claim and claim[0] == chosen:
+            # The claim picked in the Figures view, highlighted over any place mention.
+            marks = [m for m in marks if m.end <= claim[1] or m.start >= claim[2]]
+            marks.append(Mark(claim[1], claim[2], claim[3], "claim", selected=True))
         st.html(highlighted_html(dict(articles)[chosen], marks))
         st.caption(f"{len(in_article)} places, {len(marks)} mentions highlighted; hover a mention for its place.")
+
+if figures_tab.open:
+    with figures_tab:
+        table = figures_table(article_claims, official_claims(), CASE_INCIDENT)
+        st.write("What each report and each official or group statement says about the hijacking: "
+                 "every version is kept, with who said it and when.")
+        figure_ids = [f for f in FIGURES if f in set(table["figure"])]
+        if st.session_state.get("figure") not in figure_ids:
+            st.session_state["figure"] = "aboard" if "aboard" in figure_ids else figure_ids[0]
+        figure = st.selectbox("Figure", figure_ids, key="figure", format_func=lambda f: f"{f} — {FIGURES[f]}")
+        shown = table[table["figure"] == figure]
+        summary = figure_ranges(shown).iloc[0]
+        stats = st.columns(3)
+        stats[0].metric("Lowest claim", f"{summary['lowest']:,}")
+        stats[1].metric("Highest claim", f"{summary['highest']:,}" + ("+" if summary["open_ended"] else ""))
+        stats[2].metric("Claims", int(summary["claims"]))
+        st.altair_chart(figure_chart(shown), width="stretch")
+        st.dataframe(shown[["low", "high", "claimant", "claim_date", "origin", "article", "quote", "sentence",
+                            "sources"]], hide_index=True, width="stretch")
+        from_articles = shown[shown["article"] != ""]
+        st.selectbox("Read a claim in its article", [None, *from_articles.index], key="figure_claim",
+                     format_func=lambda i: "—" if i is None else
+                     f"{from_articles.at[i, 'article']}: “{from_articles.at[i, 'quote']}” "
+                     f"({from_articles.at[i, 'claimant'] or 'unattributed'})",
+                     on_change=show_claim_in_reader, args=(from_articles,))
+        st.download_button("Claims table (CSV)", data=table.to_csv(index=False).encode("utf-8"),
+                           file_name="claims.csv", mime="text/csv", key="download_claims")
 
 if incidents_tab.open:
     with incidents_tab:

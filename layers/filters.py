@@ -145,4 +145,8 @@ def layers_from_map(selected: object, generation: int,
              if isinstance(item, dict) and item.get("url") == "atlas"]
     if f"@{generation}" not in names:
         return None
-    return {key: key in names for key in keys}
+    shown = {key: key in names for key in keys}
+    # A report that names no overlay at all comes from a map whose overlays were not yet
+    # attached (a click while the page was still loading): acting on it would switch
+    # every layer off. Switching all of them off is done in the sidebar instead.
+    return shown if any(shown.values()) else None

@@ -165,3 +165,32 @@ def test_about_the_data_lists_every_dataset_with_its_licence(app):
     for licence in ("CC BY 4.0", "ODbL", "public domain"):
         assert licence in licences
     assert all(source.strip() for source in table["sources"])
+
+
+def test_figures_view_shows_every_claim_with_its_range(app):
+    app.session_state["section"] = "Figures"
+    _ok(app.run())
+    assert app.selectbox(key="figure").value == "aboard"
+    metrics = {metric.label: metric.value for metric in app.metric}
+    # The seeds say "around 400" (360–440) at the lowest; the railway's "~500" (450–550) tops it.
+    assert metrics["Lowest claim"] == "360" and metrics["Highest claim"] == "550"
+    table = app.dataframe[0].value
+    assert {"article", "official and group statements"} <= set(table["origin"])
+    assert (380, 380) in set(zip(table["low"], table["high"]))  # ISPR's final count is kept beside the rest
+    assert len(app.get("vega_lite_chart")) == 2  # the incident timeline and the figure chart
+    assert [button.proto.label for button in app.get("download_button")] == ["Claims table (CSV)"]
+    _ok(app.selectbox(key="figure").set_value("hostages_held").run())
+    held = app.dataframe[0].value
+    assert "BLA" in set(held["claimant"]) and 214 in set(held["low"])
+
+
+def test_a_claim_opens_its_sentence_in_the_reader(app):
+    app.session_state["section"] = "Figures"
+    _ok(app.run())
+    _ok(app.selectbox(key="figure_claim").select_index(1).run())
+    assert app.session_state["section"] == "Article reader"
+    article, start, end, _ = app.session_state["reader_claim"]
+    assert app.selectbox(key="reader_article").value == article
+    body = app.get("html")[0].proto.body
+    text = (Path(APP).parent / "data" / "articles" / article).read_text(encoding="utf-8")
+    assert f">{text[start:end]}</mark>" in body and "atlas-kind-claim" in body

@@ -231,6 +231,8 @@ def test_map_reports_are_used_only_for_the_current_generation():
     assert filters.layers_from_map(report, 4) is None      # stale: drawn for an older state
     assert filters.layers_from_map([], 0) is None          # sent before the control existed
     assert filters.layers_from_map(None, 0) is None
+    # Only the generation marker, no overlay: the map's overlays were not attached yet.
+    assert filters.layers_from_map([{"name": "@0", "url": "atlas"}], 0) is None
 
 
 # --- article reader ---------------------------------------------------------------------
