@@ -79,12 +79,14 @@ def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
     return score
 
 
-def _foreign_out_of_context(entry: GazetteerEntry, focus: str, countries_named: set[str]) -> bool:
+def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
+                            countries_named: set[str]) -> bool:
     # A smaller foreign town whose country the article never names is a lookalike of
     # something local ("Turi" tribesmen are not in Turin), not a place it reports on.
-    if entry.country in ("", focus) or entry.country in countries_named:
+    # Home is never foreign, even in a report mostly about Afghanistan.
+    if entry.country in ("", home, focus) or entry.country in countries_named:
         return False
-    if entry.kind in ("country", "province", "region", "water"):
+    if entry.kind in ("country", "province", "region", "water") or entry.capital:
         return False
     return entry.population < FOREIGN_CITY_POPULATION
 
@@ -110,6 +112,6 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
         preferred = qualified.get(fold(candidate.mention.surface))
         if preferred is not None and preferred in candidate.entries:
             entry = preferred
-        if not _foreign_out_of_context(entry, focus, named):
+        if not _foreign_out_of_context(entry, default_country, focus, named):
             paired.append((candidate, entry))
     return paired

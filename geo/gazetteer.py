@@ -67,6 +67,9 @@ class Gazetteer:
             key = fold(name)
             if not key or entry in self._by_key[key]:
                 continue
+            # A name's first word, and the whole name for text that writes it as one
+            # word ("Gilgit-Baltistan", "Mirpurkhas").
+            self._first_folds.add(key)
             first = name.replace("-", " ").split()[0]
             if first.lower() not in _ARTICLES:
                 self._first_folds.add(fold(first))
@@ -152,6 +155,7 @@ def _geonames_entries(path: Path) -> list[GazetteerEntry]:
             population=population,
             alternate_names=_split_names(row["alternate_names"]),
             uid=f"geonames:{row['geonameid']}",
+            capital=capital,
         ))
     return entries
 

@@ -27,7 +27,7 @@ turkmen bangladeshi european western
 
 #: Nationality words that point at a country (ISO code) without naming it.
 DEMONYM_COUNTRIES: dict[str, str] = {
-    "afghan": "AF", "afghans": "AF", "afghani": "AF", "iranian": "IR", "iranians": "IR",
+    "pakistani": "PK", "pakistanis": "PK", "afghan": "AF", "afghans": "AF", "afghani": "AF", "iranian": "IR", "iranians": "IR",
     "indian": "IN", "indians": "IN", "chinese": "CN", "american": "US", "americans": "US",
     "british": "GB", "saudi": "SA", "emirati": "AE", "qatari": "QA", "russian": "RU",
     "turkish": "TR", "tajik": "TJ", "uzbek": "UZ", "turkmen": "TM", "bangladeshi": "BD",
@@ -44,6 +44,19 @@ tribune dawn studies commission assembly authority government court club foundat
 group network media channel radio television tv telegraph herald observer daily
 press service services secretariat program programme project society trust fund
 alliance coalition jamaat tehreek tehrik lashkar jaish sipah hizb taliban chamber
+""".split())
+
+#: Bodies of a province, district or city ("Sindh Police", "Punjab Assembly"): with a
+#: place name before them the place is still named.
+JURISDICTION_HEADS: frozenset[str] = frozenset("""
+police government assembly cabinet secretariat levies administration
+""".split())
+
+#: Government portfolios in titles ("Sindh Home Minister …"): part of the title, so
+#: the place before them is still a place mention.
+PORTFOLIO_WORDS: frozenset[str] = frozenset("""
+home interior finance law health education information revenue defence foreign
+provincial caretaker federal deputy senior chief railways communications planning
 """.split())
 
 #: Words after which a capitalised name is a person: titles and roles.

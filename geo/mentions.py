@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
 from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
-                      LOCATIVE_WORDS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
+                      JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
                       QUALIFIER_KINDS, SPEECH_VERBS)
 from .records import GazetteerEntry, Mention
 from .spelling import fold
@@ -166,7 +166,13 @@ def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, a
 def _is_organisation(run: list[_Token], article: _Article) -> bool:
     if article.whole_name(run):
         return False
-    return any(t.lower in ORGANISATION_HEADS for t in run[1:])
+    heads = [i for i, t in enumerate(run) if i > 0 and t.lower in ORGANISATION_HEADS]
+    if not heads:
+        return False
+    # "Sindh Police", "the Balochistan Government": the body of a place, which the
+    # report names; "Pakistan Army" or "Lahore High Court" stay names of their own.
+    return not (all(run[i].lower in JURISDICTION_HEADS for i in heads)
+                and article.whole_name(run[:heads[0]]))
 
 
 def _qualifier(tokens: list[_Token], end: int) -> tuple[str, int]:
@@ -244,7 +250,8 @@ def _is_dateline(token: _Token, article: _Article) -> bool:
 
 def countries_in_demonyms(text: str) -> set[str]:
     """Countries an article points at through nationality words ("Afghan", "Iranian")."""
-    return {DEMONYM_COUNTRIES[w.lower()] for w in _WORD.findall(text) if w.lower() in DEMONYM_COUNTRIES}
+    words = (part.lower() for word in _WORD.findall(text) for part in word.split("-"))  # "Indian-sponsored"
+    return {DEMONYM_COUNTRIES[w] for w in words if w in DEMONYM_COUNTRIES}
 
 
 def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
@@ -328,7 +335,8 @@ def _pieces(tokens: list[_Token], start: int, stop: int) -> list[tuple[int, int]
 def _explained(token: _Token, index: int, article: _Article) -> bool:
     """True for a leftover capitalised word that cannot be part of a longer name."""
     word = token.lower
-    if word in NOT_PLACES or word in DEMONYMS or word in QUALIFIER_KINDS or word in FACILITY_WORDS:
+    if (word in NOT_PLACES or word in DEMONYMS or word in QUALIFIER_KINDS or word in FACILITY_WORDS
+            or word in JURISDICTION_HEADS or word in PORTFOLIO_WORDS):
         return True
     # A sentence opener such as "In" or "Officials" is an ordinary word.
     return index == 0 and (word in article.lowercase_words or len(word) <= 3)

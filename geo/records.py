@@ -38,6 +38,7 @@ class GazetteerEntry:
     estimate: bool = False
     method: str = ""
     uid: str = ""           # stable id: "geonames:1179400" or "atlas:<slug>"
+    capital: bool = False   # a national capital
 
 
 @dataclass

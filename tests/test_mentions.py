@@ -7,6 +7,7 @@ from geo.disambiguate import haversine_km
 from geo.gazetteer import default_gazetteer
 from geo.mentions import find_candidates, sentences
 from geo.places import places_in_text
+from geo.spelling import ascii_fold
 
 
 def names(text: str) -> list[str]:
@@ -139,3 +140,27 @@ def test_foreign_lookalike_needs_its_country_named() -> None:
 def test_qualified_sense_is_kept_for_bare_mentions() -> None:
     found = places_in_text("Las Bela district was flooded. Later Lasbela's roads reopened.", "t.txt")
     assert [(p.name, p.entry.kind) for p in found] == [("Lasbela", "district")]
+
+
+def test_home_country_places_survive_a_report_mostly_about_afghanistan() -> None:
+    text = ("Talks in Doha ended as Taliban officials in Kabul, Kandahar, Jalalabad and Herat "
+            "blamed the attack in Kunar on groups based near Chaman and Torkham, while Islamabad "
+            "said it would reopen both crossings.")
+    found = {ascii_fold(p.name) for p in places_in_text(text, "t.txt")}
+    assert {"Chaman", "Islamabad", "Kabul", "Kandahar", "Doha"} <= found
+
+
+def test_national_capitals_need_no_country_named() -> None:
+    found = {p.name for p in places_in_text("The ministry holds New Delhi responsible; Washington urged calm.", "t.txt")}
+    assert {"New Delhi", "Washington"} <= found
+
+
+def test_hyphenated_and_closed_up_spellings_are_found() -> None:
+    assert names("Gilgit-Baltistan police said the road was shut.") == ["Gilgit-Baltistan"]
+    assert names("Protesters gathered in Mirpurkhas on Friday.") == ["Mirpur Khas"]
+
+
+def test_a_province_before_its_government_body_or_portfolio_is_named() -> None:
+    assert names("Sindh Home Minister Ziaul Lanjar visited the site.") == ["Sindh"]
+    assert names("Punjab Police and the Balochistan Government issued statements.") == ["Punjab", "Balochistan"]
+    assert names("The Lahore High Court and the Pakistan Army were silent.") == []
