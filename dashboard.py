@@ -135,7 +135,9 @@ def sync_layers_from_map(map_key: str, keys: tuple[str, ...]) -> None:
 def add_pasted(taken: frozenset[str]) -> None:
     """Validate the pasted text like an uploaded file; keep it only if it passes."""
     text = st.session_state["paste_text"]
-    name = f"pasted-{len(st.session_state['pasted']) + 1}.txt"
+    # A running number, so a name freed by "Remove" is never handed out twice.
+    st.session_state["paste_count"] += 1
+    name = f"pasted-{st.session_state['paste_count']}.txt"
     try:
         article = decode_article(name, text.encode("utf-8"))
     except ArticleError as err:
@@ -211,6 +213,7 @@ def init_state(params: dict[str, str], bounds: tuple[date, date], home: tuple[tu
     state.setdefault("online_tiles", params.get("osm") == "online")
     state.setdefault("layers_generation", 0)
     state.setdefault("pasted", {})
+    state.setdefault("paste_count", 0)
     state.setdefault("paste_error", "")
     state.setdefault("map_view", home)
     if params.get("article"):
@@ -256,8 +259,9 @@ def figure_chart(claims: pd.DataFrame) -> alt.Chart:
     top = max(claims["high"].max(skipna=True) if claims["high"].notna().any() else 0,
               claims["low"].max(skipna=True) if claims["low"].notna().any() else 0) or 1
     data = claims.assign(
-        source=[f"{row.claim_date or 'report ' + short_name(row.article)} · {row.claimant or 'unattributed'}"
-                for row in claims.itertuples()],
+        # Numbered, so two claims with the same date and claimant get rows of their own.
+        source=[f"{number}. {row.claim_date or 'report ' + short_name(row.article)} · "
+                f"{row.claimant or 'unattributed'}" for number, row in enumerate(claims.itertuples(), 1)],
         claimant=claims["claimant"].replace("", "unattributed"),
         low_end=claims["low"].fillna(0).astype(float),
         # An open upper bound ("at least 27") is drawn to the right edge, dashed.
@@ -302,7 +306,7 @@ added, upload_errors = collect_uploads(st.session_state.get("uploads") or [], st
 articles: ArticleSet = seed + tuple(added.items())
 layers = load_layers(articles, incidents_csv)
 # While a range is being picked the widget holds only its first day.
-start_date, end_date = (tuple(st.session_state["date_range"]) + (bounds[1],))[:2]
+start_date, end_date = filters.date_window(st.session_state["date_range"], bounds)
 rule = filters.IncidentFilter(start=start_date, end=end_date, statuses=tuple(st.session_state["claim_statuses"]),
                               min_killed=int(st.session_state["min_killed"]))
 shown_incidents = filters.filter_incidents(layers["incidents"], rule)
@@ -349,11 +353,11 @@ with st.sidebar:
     st.file_uploader("Text files (.txt, UTF-8, up to 1 MB)", type=["txt"], accept_multiple_files=True,
                      key="uploads")
     for message in upload_errors:
-        st.error(message)
+        st.error(filters.plain_text(message))
     st.text_area("…or paste a report", key="paste_text", height=120)
     st.button("Add pasted report", on_click=add_pasted, args=(taken_names,))
     if st.session_state["paste_error"]:
-        st.error(st.session_state["paste_error"])
+        st.error(filters.plain_text(st.session_state["paste_error"]))
     for name in st.session_state["pasted"]:
         st.button(f"Remove {name}", key=f"remove_{name}", on_click=remove_pasted, args=(name,))
 

@@ -33,7 +33,8 @@ def decode_article(name: str, data: bytes, max_bytes: int = MAX_ARTICLE_BYTES) -
         raise ArticleError(f"{name}: not UTF-8 text (bad byte at position {err.start})") from None
     if not text.strip():
         raise ArticleError(f"{name}: empty file")
-    return Article(name=name, text=text.replace("\r\n", "\n"))
+    # The text is kept exactly as decoded: mention and claim offsets index it.
+    return Article(name=name, text=text)
 
 
 def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:

@@ -210,19 +210,20 @@ def _same_clause(sentence: str, a: int, b: int) -> bool:
     return not _CLAUSE_BREAK.search(sentence[lo:hi])
 
 
-def _figure(group: str, noun_end: int, start: int, end: int, sentence: str) -> tuple[str, str]:
+def _figure(group: str, noun_end: int, start: int, end: int, sentence: str,
+            events: list[tuple[int, str]]) -> tuple[str, str]:
     """(figure, subgroup) for a number at ``start:end`` counting ``group``, from its event word."""
     before = sentence[:start].rstrip().lower()
     if group == "passengers" and re.search(r"\b(?:of the|its|all)$", before):
         return "aboard", ""  # "190 of the 450 passengers", "its nearly 500 passengers"
     candidates = []
-    for position, event in _events(sentence):
+    for position, event in events:
         if start <= position < noun_end:
             continue  # inside the counted phrase ("155 hostages" is a count, not an event)
         gap = start - position if position < start else position - noun_end
         # A verb right before its object wins: "rescued 155", "shot dead 20 miners".
         rank = 0 if position < start and gap <= 25 else 1
-        if _same_clause(sentence, position, start) and gap <= 90:
+        if gap <= 90 and _same_clause(sentence, position, start):
             candidates.append((rank, gap, event))
     if not candidates:
         return ("group_strength", "") if group == "fighters" else ("", "")
@@ -256,8 +257,10 @@ def _incident(sentence: str, main: IncidentRef | None, incidents: list[IncidentR
     """The incident a sentence speaks of: the article's own unless a time cue says otherwise."""
     main_id = main.id if main else ""
     lower = sentence.lower()
-    words = {w.lower() for w in _TOKEN.findall(sentence)}
-    months = [_MONTHS[w] for w in words if w in _MONTHS]
+    found = _TOKEN.findall(sentence)
+    words = {w.lower() for w in found}
+    # Only a capitalised month is a date: "the toll may rise" names no month.
+    months = [_MONTHS[w.lower()] for w in found if w[:1].isupper() and w.lower() in _MONTHS]
     years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", sentence)]
     last_year = "last year" in lower or "previous year" in lower
     if main is None or not (months or years or last_year):
@@ -306,6 +309,7 @@ def claims_in_text(text: str, article: str, main: IncidentRef | None = None,
             sentence_incident = previous_incident
         previous_incident = sentence_incident
         last_group = ""
+        events = _events(sentence)
         for quantity in find_quantities(sentence):
             group, _, noun_end = _counted_noun(sentence, quantity.end)
             if not group and re.match(r"\s+more\b", sentence[quantity.end:]):
@@ -313,7 +317,7 @@ def claims_in_text(text: str, article: str, main: IncidentRef | None = None,
             last_group = group or last_group
             if not group and not _injury_without_noun(sentence, quantity):
                 continue
-            figure, subgroup = (_figure(group, noun_end, quantity.start, quantity.end, sentence)
+            figure, subgroup = (_figure(group, noun_end, quantity.start, quantity.end, sentence, events)
                                 if group else ("injured", ""))
             if not figure:
                 continue

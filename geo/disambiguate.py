@@ -106,7 +106,10 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
         if len(c.entries) == 1 and c.entries[0].kind == "country"}
     chosen = [(c, max(c.entries, key=lambda e: _score(e, c, focus, anchor, default_country)))
               for c in candidates]
-    qualified = {fold(c.mention.surface): e for c, e in chosen if c.mention.qualifier}
+    # Keys of every qualified choice: the surface as written and each name of the entry
+    # ("Las Bela district" → Lasbela, Las Bela …), so a bare "Lasbela" later follows it.
+    qualified = {key: e for c, e in chosen if c.mention.qualifier
+                 for key in (fold(c.mention.surface), *(fold(n) for n in (e.name, *e.alternate_names)))}
     paired = []
     for candidate, entry in chosen:
         preferred = qualified.get(fold(candidate.mention.surface))

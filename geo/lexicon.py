@@ -119,6 +119,12 @@ tribe tribes tribesmen tribesman clan clans family families elders faction facti
 sect community brothers dynasty
 """.split())
 
+#: Words that open a sentence before a name ("Later Quetta was calm").
+SENTENCE_ADVERBS: frozenset[str] = frozenset("""
+later then meanwhile earlier however now also since yesterday today tonight elsewhere
+separately overnight afterwards subsequently still nonetheless moreover furthermore
+""".split())
+
 #: Words after which a capitalised word that is also an English word is a place.
 LOCATIVE_WORDS: frozenset[str] = frozenset("""
 in near from to towards toward at via outside around across into through between of

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
 from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
-                      JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
+                      JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, SENTENCE_ADVERBS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
                       QUALIFIER_KINDS, SPEECH_VERBS)
 from .records import GazetteerEntry, Mention
 from .spelling import fold
@@ -63,7 +63,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences, returned as (start, end) character offsets."""
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[start:match.start()].rstrip()
+        before = text[max(start, match.start() - 12):match.start()].rstrip()  # the tail is enough
         if "\n" not in match.group() and (before.endswith(_ABBREVIATIONS) or _INITIAL.search(before)):
             continue
         if text[start:match.start()].strip():
@@ -338,8 +338,8 @@ def _explained(token: _Token, index: int, article: _Article) -> bool:
     if (word in NOT_PLACES or word in DEMONYMS or word in QUALIFIER_KINDS or word in FACILITY_WORDS
             or word in JURISDICTION_HEADS or word in PORTFOLIO_WORDS):
         return True
-    # A sentence opener such as "In" or "Officials" is an ordinary word.
-    return index == 0 and (word in article.lowercase_words or len(word) <= 3)
+    # A sentence opener such as "In", "Later" or "Officials" is an ordinary word.
+    return index == 0 and (word in article.lowercase_words or len(word) <= 3 or word in SENTENCE_ADVERBS)
 
 
 def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Article) -> set[int]:
@@ -391,7 +391,9 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
             whole = name + " " + " ".join(t.text for t in tokens[idx + length:q_end])
             entries, exact = _lookup(whole, article.gazetteer)
             if entries:
-                return _candidate(tokens[idx:q_end], sentence, "", entries, exact, article), q_end
+                return _candidate(tokens[idx:q_end], sentence, qualifier, entries, exact, article), q_end
+        if not qualifier and length > 1 and span[-1].lower in QUALIFIER_KINDS:
+            qualifier = QUALIFIER_KINDS[span[-1].lower]  # "Sibi District" as one name
         if not qualifier:
             qualifier = _qualifier_before(tokens, idx)
         entries, exact = _lookup(name, article.gazetteer)

@@ -110,6 +110,8 @@ def find_quantities(text: str) -> list[Quantity]:
             low, high = _VAGUE[" ".join(match.group("vague").lower().split())]
             if hedge and re.fullmatch(_MORE_THAN, " ".join(hedge.lower().split())):
                 low, high = high + 1, None  # "over half a dozen" is seven or more
+            elif hedge and low == high:
+                low, high = _bounds(hedge, low)  # "up to a dozen", "at least a dozen"
         elif match.group("between_lo") or match.group("range_lo"):
             lo_text = match.group("between_lo") or match.group("range_lo")
             hi_text = match.group("between_hi") or match.group("range_hi")

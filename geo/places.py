@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .disambiguate import choose_entries
+from .disambiguate import choose_entries, haversine_km
 from .gazetteer import Gazetteer, default_gazetteer
 from .geocoders.base import Geocoder
 from .mentions import countries_in_demonyms, find_candidates
@@ -32,9 +32,22 @@ def places_in_text(text: str, article: str, gazetteer: Gazetteer | None = None,
     return places
 
 
+#: An online answer farther than this from the offline position is another place of
+#: the same name, not a better position of this one.
+MAX_ONLINE_SHIFT_KM = 50.0
+_AREA_KINDS = ("country", "province", "region", "district", "water")
+
+
 def _online_entry(entry: GazetteerEntry, geocoder: Geocoder) -> GazetteerEntry:
+    # Areas keep their curated point and extent; the online service (limited to Pakistan)
+    # is asked only for Pakistani settlements, stations and landmarks.
+    if entry.country != "PK" or entry.kind in _AREA_KINDS:
+        return entry
     location = geocoder.geocode(entry.name)
     if location is None or "uid" in location.raw:
+        return entry
+    shift = haversine_km(entry.lat, entry.lon, location.latitude, location.longitude)
+    if shift > max(MAX_ONLINE_SHIFT_KM, 3 * entry.precision_km):
         return entry
     raw = location.raw
     return replace(entry, lat=location.latitude, lon=location.longitude, kind=raw["kind"],

@@ -61,11 +61,11 @@ def figure_ranges(table: pd.DataFrame) -> pd.DataFrame:
     """Per figure: the lowest and highest value any claim gives, how many claims, and who claims."""
     rows = []
     for figure, group in table.groupby("figure", sort=True):
-        lows, highs = group["low"].dropna(), group["high"].dropna()
+        bounds = pd.concat([group["low"], group["high"]]).dropna()
         rows.append({
             "figure": figure,
-            "lowest": int(min(lows.min(), highs.min())) if len(lows) or len(highs) else None,
-            "highest": int(max(highs.max() if len(highs) else 0, lows.max() if len(lows) else 0)),
+            "lowest": int(bounds.min()) if len(bounds) else None,
+            "highest": int(bounds.max()) if len(bounds) else None,
             "open_ended": bool(group["high"].isna().any()),
             "claims": len(group),
             "claimants": ", ".join(sorted({c or "unattributed" for c in group["claimant"]})),

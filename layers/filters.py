@@ -4,6 +4,7 @@ Nothing here touches Streamlit, so every rule the dashboard applies can be unit-
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping, Sequence
@@ -150,3 +151,25 @@ def layers_from_map(selected: object, generation: int,
     # attached (a click while the page was still loading): acting on it would switch
     # every layer off. Switching all of them off is done in the sidebar instead.
     return shown if any(shown.values()) else None
+
+
+def date_window(value: object, bounds: tuple[date, date]) -> tuple[date, date]:
+    """The (start, end) a date-range widget holds: none, one or two days, in any order."""
+    days = [day for day in (value if isinstance(value, (tuple, list)) else (value,)) if isinstance(day, date)]
+    if not days:
+        return bounds
+    if len(days) == 1:
+        return days[0], bounds[1]  # while a range is being picked the widget holds its first day
+    return min(days[0], days[1]), max(days[0], days[1])
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!<>~|$])")
+
+
+def plain_text(message: str) -> str:
+    """``message`` with Markdown's special characters escaped, for Streamlit's messages.
+
+    File names come from the user: "![](http://host/x.png).txt" must show as text, not
+    fetch an image from the internet.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", message)

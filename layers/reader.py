@@ -60,7 +60,7 @@ def highlighted_html(text: str, marks: Sequence[Mark]) -> str:
     """The article as escaped HTML paragraphs with ``<mark>`` around each place mention."""
     parts = []
     for piece, mark in segments(text, marks):
-        escaped = html.escape(piece)
+        escaped = html.escape(piece.replace("\r\n", "\n").replace("\r", "\n"))
         if mark is None:
             parts.append(escaped)
             continue

@@ -76,7 +76,32 @@ def test_every_figure_is_documented() -> None:
     found = {c.figure for c in claims_in_text(
         "They rescued 104 passengers, killed 16 militants and 20 soldiers died; 300 hostages remain.",
         "t.txt", MAIN, INCIDENTS)}
+    assert found == {"rescued", "militants_killed", "security_personnel_killed", "hostages_remaining"}
     assert found <= set(FIGURES)
+
+
+def test_a_modal_may_is_no_month() -> None:
+    assert claims("Officials said 30 passengers were killed and the toll may rise.") == [
+        ("civilians_killed", 30, 30, "government officials", MAIN.id)]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("up to a dozen", None, 12), ("fewer than a dozen", None, 11), ("at least a dozen", 12, None)])
+def test_hedged_vague_amounts(text: str, low: int | None, high: int | None) -> None:
+    [quantity] = find_quantities(text)
+    assert (quantity.low, quantity.high) == (low, high)
+
+
+def test_figure_ranges_with_only_open_bounds() -> None:
+    import pandas as pd
+
+    from layers.claims import figure_ranges
+
+    table = pd.DataFrame({"figure": ["x", "x"], "low": pd.array([27, 30], dtype="Int64"),
+                          "high": pd.array([None, None], dtype="Int64"), "claimant": ["a", ""]})
+    [row] = figure_ranges(table).to_dict("records")
+    assert (row["lowest"], row["highest"], row["open_ended"]) == (27, 30, True)
+
 
 
 def test_cli_prints_the_claims_table_as_csv_and_json(tmp_path) -> None:

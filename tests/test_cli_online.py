@@ -50,3 +50,16 @@ def test_hung_server_falls_back_offline_with_one_notice(serve, tmp_path: Path) -
     notices = [line for line in result.stderr.splitlines() if "notice" in line]
     assert len(notices) == 1 and "offline" in notices[0]
     assert len(server.searches) == 1  # asked once, then never again in this run
+
+
+def test_online_answer_far_from_the_offline_place_is_not_taken(serve, tmp_path: Path) -> None:
+    from geo.places import places_in_text
+    from geopy.location import Location
+
+    class FarAway:
+        def geocode(self, query: str):
+            return Location(query, (0.0, 0.0), {"name": query, "kind": "town", "precision_km": 1.0,
+                                                 "source": "elsewhere"})
+
+    [place] = places_in_text("Gunmen attacked a checkpost in Turbat.", "t.txt", geocoder=FarAway())
+    assert place.entry.source.startswith("GeoNames") and abs(place.entry.lat - 26.0) < 0.1

@@ -1,6 +1,7 @@
 """The dashboard script under Streamlit's AppTest: state, filters, uploads, panels (no browser)."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def _rendered(app: AppTest) -> dict[str, int]:
 
 
 def _errors(app: AppTest) -> list[str]:
-    return [item.value for item in app.error]
+    # Messages are Markdown-escaped (user file names must not become links): read them back.
+    return [re.sub(r"\\(.)", r"\1", item.value) for item in app.error]
 
 
 def test_seed_case_opens_with_every_layer(app):
@@ -194,3 +196,27 @@ def test_a_claim_opens_its_sentence_in_the_reader(app):
     body = app.get("html")[0].proto.body
     text = (Path(APP).parent / "data" / "articles" / article).read_text(encoding="utf-8")
     assert f">{text[start:end]}</mark>" in body and "atlas-kind-claim" in body
+
+
+def test_pasting_again_after_removing_a_report_works(app):
+    for text in ("Gunmen attacked a bus near Quetta.", "A blast hit a market in Turbat."):
+        _ok(app.text_area(key="paste_text").set_value(text).run())
+        _ok(app.button[0].click().run())
+    _ok(app.button(key="remove_pasted-1.txt").click().run())
+    _ok(app.text_area(key="paste_text").set_value("Police in Sibi arrested two men.").run())
+    _ok(app.button[0].click().run())
+    assert _errors(app) == []
+    assert list(app.session_state["pasted"]) == ["pasted-2.txt", "pasted-3.txt"]
+
+
+def test_a_cleared_date_range_shows_every_incident(app):
+    app.session_state["date_range"] = ()
+    _ok(app.run())
+    assert _rendered(app)["incidents"] == SEED_COUNTS["incidents"]
+
+
+def test_a_file_name_with_markdown_is_shown_as_text(app):
+    app.session_state["uploads"] = []  # nothing uploaded yet
+    from layers.filters import plain_text
+    shown = plain_text("![](http://example.invalid/x.png).txt: empty file")
+    assert "![](" not in shown and r"\!\[\]\(" in shown

@@ -21,11 +21,8 @@ def kinds(text: str) -> dict[str, str]:
 def test_mention_offsets_and_sentence_point_at_the_text() -> None:
     text = "Police said the blast hit Turbat. Later, officials in Quetta confirmed it."
     found = find_candidates(text, default_gazetteer())
-    assert [c.mention.surface for c in found] == ["Turbat", "Quetta"]
-    for candidate in found:
-        m = candidate.mention
-        assert text[m.start:m.end] == m.surface
-        assert m.surface in m.sentence
+    assert [(c.mention.surface, c.mention.start, c.mention.end) for c in found] == [
+        ("Turbat", 26, 32), ("Quetta", 54, 60)]
     assert found[1].mention.sentence == "Later, officials in Quetta confirmed it."
 
 
@@ -139,7 +136,9 @@ def test_foreign_lookalike_needs_its_country_named() -> None:
 
 def test_qualified_sense_is_kept_for_bare_mentions() -> None:
     found = places_in_text("Las Bela district was flooded. Later Lasbela's roads reopened.", "t.txt")
-    assert [(p.name, p.entry.kind) for p in found] == [("Lasbela", "district")]
+    assert [(p.name, p.entry.kind, len(p.mentions)) for p in found] == [("Lasbela", "district", 2)]
+    found = places_in_text("Sibi District was flooded. Later, Sibi's roads reopened.", "t.txt")
+    assert [(p.name, p.entry.kind, len(p.mentions)) for p in found] == [("Sibi", "district", 2)]
 
 
 def test_home_country_places_survive_a_report_mostly_about_afghanistan() -> None:
@@ -164,3 +163,19 @@ def test_a_province_before_its_government_body_or_portfolio_is_named() -> None:
     assert names("Sindh Home Minister Ziaul Lanjar visited the site.") == ["Sindh"]
     assert names("Punjab Police and the Balochistan Government issued statements.") == ["Punjab", "Balochistan"]
     assert names("The Lahore High Court and the Pakistan Army were silent.") == []
+
+
+def test_sentence_adverbs_do_not_hide_the_place_after_them() -> None:
+    assert names("Later Quetta was calm. Meanwhile Sibi reopened.") == ["Quetta", "Sibi"]
+
+
+def test_offsets_index_the_text_as_read_with_windows_line_ends(tmp_path) -> None:
+    from geo.articles import read_article
+
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(b"Police said.\r\n\r\nGunmen attacked a checkpost in Sibi district.\r\n")
+    article = read_article(path)
+    [place] = places_in_text(article.text, article.name)
+    raw = path.read_bytes().decode("utf-8")
+    mention = place.mentions[0]
+    assert raw[mention.start:mention.end] == "Sibi district"
