@@ -22,20 +22,18 @@ from geo.articles import Article, ArticleError, article_paths, decode_article, r
 from geo.claims import FIGURES, IncidentRef, claims_in_text, load_incident_refs
 from geo.records import Place
 from layers import catalog, filters, webmap
-from layers.build import LAYER_NAMES, article_places, build_layers
-from layers.claims import claims_table, curated_claims, figure_ranges, figures_table
+from layers.build import ARTICLES_DIR, CASE_INCIDENT, LAYER_NAMES, article_places, build_layers
+from layers.claims import claims_table, curated_claims, figure_chart_frame, figure_ranges, figures_table
 from layers.export import ALL_LAYERS_NAME, GEOPACKAGE_NAME, write_layers
 from layers.incidents import incidents_layer
 from layers.reader import Mark, article_marks, highlighted_html
 from layers.styles import CLAIM_COLORS, kind_css
 
 APP_DIR = Path(__file__).resolve().parent
-SEED_DIR = APP_DIR / "data" / "articles"
 VENDOR_DIR = APP_DIR / "static" / "vendor"
 #: Another incidents CSV (same columns as data/incidents.csv); used by the scale benchmark.
 INCIDENTS_ENV = "INCIDENT_ATLAS_INCIDENTS"
 MAP_KEY = "atlas_map"
-CASE_INCIDENT = "2025-03-11-jaffar-express"  # the built-in case the reports are about
 LAYER_KEYS = tuple(filters.LAYER_LABELS)
 PLACE_ZOOM = 10
 TABLE_ROWS = 1_000
@@ -163,6 +161,7 @@ def centre_on_place(places: pd.DataFrame, zoom: int) -> None:
     if not match.empty:
         point = match.geometry.iloc[0]
         st.session_state["map_view"] = ((float(point.y), float(point.x)), zoom)
+    st.session_state["reader_claim"] = None  # a place picked now replaces a claim picked before
 
 
 def collect_uploads(uploads: list, pasted: dict[str, str], taken: frozenset[str]) -> tuple[dict[str, str], list[str]]:
@@ -247,27 +246,9 @@ def timeline_chart(timeline: pd.DataFrame, colors: dict[str, str]) -> alt.Chart:
     ).properties(height=170)
 
 
-def short_name(article: str) -> str:
-    """"000" for the seed "000_75480677563b29d2.txt"; other names cut to fit an axis label."""
-    stem = article.rsplit(".", 1)[0]
-    head = stem.split("_", 1)[0]
-    return head if head.isdigit() else stem[:24]
-
-
 def figure_chart(claims: pd.DataFrame) -> alt.Chart:
     """Every claim on one figure as a point or an interval, one row per source."""
-    top = max(claims["high"].max(skipna=True) if claims["high"].notna().any() else 0,
-              claims["low"].max(skipna=True) if claims["low"].notna().any() else 0) or 1
-    data = claims.assign(
-        # Numbered, so two claims with the same date and claimant get rows of their own.
-        source=[f"{number}. {row.claim_date or 'report ' + short_name(row.article)} · "
-                f"{row.claimant or 'unattributed'}" for number, row in enumerate(claims.itertuples(), 1)],
-        claimant=claims["claimant"].replace("", "unattributed"),
-        low_end=claims["low"].fillna(0).astype(float),
-        # An open upper bound ("at least 27") is drawn to the right edge, dashed.
-        high_end=claims["high"].astype("Float64").fillna(float(top) * 1.1).astype(float),
-        bound=["open-ended" if pd.isna(high) else "bounded" for high in claims["high"]],
-    )[["source", "low_end", "high_end", "bound", "claimant", "quote", "origin"]]
+    data = figure_chart_frame(claims)
     base = alt.Chart(data).encode(
         y=alt.Y("source:N", title=None, sort=None),
         color=alt.Color("claimant:N", title="claimant"),
@@ -287,7 +268,7 @@ asset_status = prepare_assets(VENDOR_DIR)
 base_path = st.get_option("server.baseUrlPath").strip("/")
 asset_base = f"/{base_path}/app/static/vendor" if base_path else "/app/static/vendor"
 incidents_csv = Path(os.environ[INCIDENTS_ENV]) if os.environ.get(INCIDENTS_ENV) else None
-seed = seed_articles(SEED_DIR)
+seed = seed_articles(ARTICLES_DIR)
 all_incidents = load_layers(seed, incidents_csv)["incidents"]
 bounds = filters.date_bounds(all_incidents)
 init_state(st.query_params.to_dict(), bounds, home=(webmap.BOLAN_PASS, webmap.START_ZOOM))

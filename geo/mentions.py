@@ -22,7 +22,7 @@ from .spelling import fold
 _LETTER = r"A-Za-z\u00C0-\u024F"
 _WORD = re.compile(rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*")
 _CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
-_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE = re.compile(r"['’][sS]?$")
 # A sentence ends at . ! ? (optionally followed by a closing quote) before a capital,
 # or at a line break; a few abbreviations do not end sentences.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])|\n+")
@@ -36,13 +36,14 @@ _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
 class _Token:
     """One word of a sentence, with the forms the decisions look at computed once."""
 
-    __slots__ = ("text", "start", "end", "possessive", "lower", "capitalised", "lookup")
+    __slots__ = ("text", "start", "end", "possessive", "joined", "lower", "capitalised", "lookup")
 
-    def __init__(self, text: str, start: int, end: int, possessive: bool = False):
+    def __init__(self, text: str, start: int, end: int, possessive: bool = False, joined: bool = True):
         self.text = text            # without a possessive 's
         self.start = start
         self.end = end
         self.possessive = possessive
+        self.joined = joined        # preceded by a space or hyphen, not by "," "/" "("
         self.lower = text.lower()
         self.capitalised = text[:1].isupper()
         # A dateline in capitals ("ISLAMABAD:") is looked up as "Islamabad"; short
@@ -77,7 +78,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def _tokens(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[_Token]:
     tokens = []
     for match in _WORD.finditer(text, start, end):
-        word = _POSSESSIVE.sub("", match.group()) if match.group()[-2:] in ("'s", "’s") else match.group()
+        word = _POSSESSIVE.sub("", match.group()) if match.group()[-2:].lower() in ("'s", "’s") else match.group()
         word = word.rstrip("'’")
         if "-" in word and not gazetteer.is_name(word):
             # "Iran-Pakistan border", "Islamabad-based": the parts are the words.
@@ -87,7 +88,8 @@ def _tokens(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[_Toke
                 offset += len(part) + 1
             continue
         tokens.append(_Token(word, match.start(), match.start() + len(word),
-                             possessive=len(word) < len(match.group())))
+                             possessive=len(word) < len(match.group()),
+                             joined=match.start() == 0 or text[match.start() - 1] in " -"))
     return tokens
 
 
@@ -120,7 +122,8 @@ def _adjacent(a: _Token, b: _Token) -> bool:
     """
     gap = b.start - a.end
     if gap <= 1:
-        return True
+        # "Quetta,Sibi" and "Quetta/Sibi" are two names; "D.I." is one.
+        return gap == 0 or b.joined or (len(a.text) == 1 and a.text.isupper())
     # "D.I. Khan": a single capital letter with its full stop and a space.
     return gap == 2 and len(a.text) == 1 and a.text.isupper()
 

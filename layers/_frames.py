@@ -7,8 +7,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.gazetteer import DATA_DIR  # one data folder for the whole data flow
+
 WGS84 = "EPSG:4326"
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def read_csv(path: Path) -> pd.DataFrame:

@@ -9,10 +9,15 @@ from geo.geocoders.base import Geocoder
 from geo.places import places_in_text
 from geo.records import Place
 
+from ._frames import DATA_DIR
 from .attack_site import attack_site_layer, candidates_frame
 from .incidents import incidents_layer
 from .places import merged_places_layer, places_layer
 from .route import route_layer, stops_layer
+
+#: The built-in case: its reports, and its id in data/incidents.csv.
+ARTICLES_DIR = DATA_DIR / "articles"
+CASE_INCIDENT = "2025-03-11-jaffar-express"
 
 #: Layer names in the order they are drawn and exported.
 LAYER_NAMES = ("route", "stops", "attack_site", "incidents", "places", "places_merged")

@@ -71,3 +71,30 @@ def figure_ranges(table: pd.DataFrame) -> pd.DataFrame:
             "claimants": ", ".join(sorted({c or "unattributed" for c in group["claimant"]})),
         })
     return pd.DataFrame(rows, columns=["figure", "lowest", "highest", "open_ended", "claims", "claimants"])
+
+
+def short_name(article: str) -> str:
+    """"000" for the seed "000_75480677563b29d2.txt"; other names cut to fit an axis label."""
+    stem = article.rsplit(".", 1)[0]
+    head = stem.split("_", 1)[0]
+    return head if head.isdigit() else stem[:24]
+
+
+def figure_chart_frame(claims: pd.DataFrame) -> pd.DataFrame:
+    """One chart row per claim: a label, the interval to draw, and whether it is open-ended.
+
+    An open upper bound ("at least 27") is drawn to a little past the largest value.
+    Rows are numbered so that two claims with the same date and claimant stay apart.
+    """
+    bounds = pd.concat([claims["low"], claims["high"]]).dropna()
+    top = float(bounds.max()) if len(bounds) else 1.0
+    return pd.DataFrame({
+        "source": [f"{number}. {row.claim_date or 'report ' + short_name(row.article)} · "
+                   f"{row.claimant or 'unattributed'}" for number, row in enumerate(claims.itertuples(), 1)],
+        "low_end": claims["low"].astype("Float64").fillna(0).astype(float).to_numpy(),
+        "high_end": claims["high"].astype("Float64").fillna(top * 1.1).astype(float).to_numpy(),
+        "bound": ["open-ended" if pd.isna(high) else "bounded" for high in claims["high"]],
+        "claimant": claims["claimant"].replace("", "unattributed").to_numpy(),
+        "quote": claims["quote"].to_numpy(),
+        "origin": claims["origin"].to_numpy(),
+    })

@@ -14,13 +14,11 @@ from typing import Sequence
 from geo.articles import Article, ArticleError, article_paths, read_article
 from geo.geocoders.base import Geocoder, GeocoderNotice
 
-from .build import article_places, build_layers
+from .build import ARTICLES_DIR, CASE_INCIDENT, article_places, build_layers
 from .export import write_layers
 from .places import places_layer
 
-ARTICLES_DIR = Path(__file__).resolve().parent.parent / "data" / "articles"
 EXIT_BAD_INPUT = 2
-DEFAULT_INCIDENT = "2025-03-11-jaffar-express"  # the built-in case
 
 
 def _error(message: str) -> None:
@@ -132,9 +130,9 @@ def parser() -> argparse.ArgumentParser:
     claims = commands.add_parser("claims", help="print the numeric claims in article files as a table")
     claims.add_argument("files", nargs="+", type=Path, metavar="FILE")
     claims.add_argument("--format", choices=("csv", "json"), default="csv")
-    claims.add_argument("--incident", default=DEFAULT_INCIDENT, metavar="ID",
+    claims.add_argument("--incident", default=CASE_INCIDENT, metavar="ID",
                         help="the incident the articles report on, as an id of data/incidents.csv "
-                             f"(default: {DEFAULT_INCIDENT}); claims about other incidents named "
+                             f"(default: {CASE_INCIDENT}); claims about other incidents named "
                              "in the text are attributed to those")
     claims.set_defaults(run=_cmd_claims)
 

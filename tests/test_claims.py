@@ -141,3 +141,20 @@ def test_curated_claims_keep_every_version_with_a_source() -> None:
     assert {"BLA", "ISPR/military"} <= set(table["claimant"])
     bounded = table.dropna(subset=["low", "high"])
     assert (bounded["low"] <= bounded["high"]).all()
+
+
+def test_figure_chart_rows_are_distinct_and_open_bounds_reach_past_the_top() -> None:
+    import pandas as pd
+
+    from layers.claims import figure_chart_frame
+
+    claims = pd.DataFrame({"low": pd.array([27, 30, 27], dtype="Int64"),
+                           "high": pd.array([None, 30, None], dtype="Int64"),
+                           "claimant": ["BLA", "BLA", ""], "claim_date": ["2025-03-11", "2025-03-11", ""],
+                           "article": ["", "", "000_75480677563b29d2.txt"], "quote": ["a", "b", "c"],
+                           "origin": ["x", "x", "article"]})
+    frame = figure_chart_frame(claims)
+    assert frame["source"].is_unique
+    assert list(frame["source"])[2] == "3. report 000 · unattributed"
+    assert list(frame["bound"]) == ["open-ended", "bounded", "open-ended"]
+    assert frame["high_end"].iloc[0] > 30 and frame["high_end"].iloc[1] == 30

@@ -179,3 +179,8 @@ def test_offsets_index_the_text_as_read_with_windows_line_ends(tmp_path) -> None
     raw = path.read_bytes().decode("utf-8")
     mention = place.mentions[0]
     assert raw[mention.start:mention.end] == "Sibi district"
+
+
+def test_capitalised_possessive_and_punctuation_between_names() -> None:
+    assert names("QUETTA'S markets shut.") == ["Quetta"]
+    assert names("Convoys ran between Quetta/Sibi and Mach,Kolpur daily.") == ["Quetta", "Sibi", "Mach", "Kolpur"]

@@ -302,11 +302,11 @@ def test_install_assets_serves_everything_the_map_loads(tmp_path):
                  "markercluster/leaflet.markercluster.js", "markercluster/MarkerCluster.css",
                  "markercluster/MarkerCluster.Default.css"):
         assert (tmp_path / name).stat().st_size > 0, name
-    if status["tiles"]:
-        assert (tmp_path / "tiles" / "0" / "0" / "0.png").read_bytes()[:4] == b"\x89PNG"
-        assert (tmp_path / "tiles" / "6" / "43" / "26.png").exists()   # the Bolan Pass at zoom 6
-    if status["outlines"]:
-        assert json.loads((tmp_path / basemap.OUTLINES_FILE).read_text())["features"]
+    # Both packages are required dependencies: the offline basemap must be there.
+    assert status["tiles"] and status["outlines"]
+    assert (tmp_path / "tiles" / "0" / "0" / "0.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "tiles" / "6" / "43" / "26.png").exists()   # the Bolan Pass at zoom 6
+    assert json.loads((tmp_path / basemap.OUTLINES_FILE).read_text())["features"]
 
 
 def test_quotes_give_every_report_a_voice_first():
