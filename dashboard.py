@@ -250,16 +250,16 @@ def figure_chart(claims: pd.DataFrame) -> alt.Chart:
     """Every claim on one figure as a point or an interval, one row per source."""
     data = figure_chart_frame(claims)
     base = alt.Chart(data).encode(
-        y=alt.Y("source:N", title=None, sort=None),
+        y=alt.Y("source:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
         color=alt.Color("claimant:N", title="claimant"),
         tooltip=["source:N", "quote:N", "origin:N",
                  alt.Tooltip("low_end:Q", title="low"), alt.Tooltip("high_end:Q", title="high")])
     bars = base.mark_rule(strokeWidth=4).encode(
-        x=alt.X("low_end:Q", title="people"), x2="high_end:Q",
+        x=alt.X("low_end:Q", title="people", scale=alt.Scale(zero=False)), x2="high_end:Q",
         strokeDash=alt.StrokeDash("bound:N", title="upper bound",
                                   scale=alt.Scale(domain=["bounded", "open-ended"], range=[[1, 0], [4, 3]])))
     ticks = base.mark_point(filled=True, size=60).encode(x="low_end:Q")
-    return (bars + ticks).properties(height=max(120, 22 * len(data)))
+    return (bars + ticks).properties(height=max(120, 28 * len(data)))
 
 
 # --- layout -------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--width", type=int, default=1500)
     args.add_argument("--height", type=int, default=1100)
     args.add_argument("--full-page", action="store_true", help="the whole page, not just the first screen")
+    args.add_argument("--tab", help="open this tab below the map (e.g. Figures) and show it")
     options = args.parse_args(argv)
 
     port = free_port()
@@ -86,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"map with incidents and tiles after {time.monotonic() - started:.2f} s "
                   "(first page load of a fresh browser)", file=sys.stderr)
             page.wait_for_timeout(1500)  # tiles and outlines finish drawing
+            if options.tab:
+                page.get_by_role("tab", name=options.tab).click()
+                panel = page.get_by_role("tabpanel").filter(has=page.locator(".stVegaLiteChart, table, iframe"))
+                panel.first.wait_for(timeout=60_000)
+                page.wait_for_timeout(2500)  # the chart draws after the panel appears
+                panel.first.scroll_into_view_if_needed()
             options.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(options.out), full_page=options.full_page)
             browser.close()
