@@ -57,7 +57,6 @@ class Candidate:
 
     mention: Mention
     entries: tuple[GazetteerEntry, ...]
-    exact: bool
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -394,7 +393,7 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
             whole = name + " " + " ".join(t.text for t in tokens[idx + length:q_end])
             entries, exact = _lookup(whole, article.gazetteer)
             if entries:
-                return _candidate(tokens[idx:q_end], sentence, qualifier, entries, exact, article), q_end
+                return _candidate(tokens[idx:q_end], sentence, qualifier, entries, article), q_end
         if not qualifier and length > 1 and span[-1].lower in QUALIFIER_KINDS:
             qualifier = QUALIFIER_KINDS[span[-1].lower]  # "Sibi District" as one name
         if not qualifier:
@@ -402,7 +401,7 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
         entries, exact = _lookup(name, article.gazetteer)
         if entries and _acceptable(tokens, idx, length, qualifier, article, entries, exact):
             # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
-            return _candidate(span, sentence, qualifier, entries, exact, article), max(q_end, idx + length)
+            return _candidate(span, sentence, qualifier, entries, article), max(q_end, idx + length)
     return None
 
 
@@ -419,8 +418,8 @@ def _lookup_name(span: list[_Token]) -> str:
 
 
 def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: list[GazetteerEntry],
-               exact: bool, article: _Article) -> Candidate:
+               article: _Article) -> Candidate:
     start, end = span[0].start, span[-1].end
     mention = Mention(surface=article.text[start:end], start=start, end=end,
                       sentence=" ".join(sentence.split()), qualifier=qualifier)
-    return Candidate(mention=mention, entries=tuple(entries), exact=exact)
+    return Candidate(mention=mention, entries=tuple(entries))

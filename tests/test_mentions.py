@@ -184,3 +184,5 @@ def test_offsets_index_the_text_as_read_with_windows_line_ends(tmp_path) -> None
 def test_capitalised_possessive_and_punctuation_between_names() -> None:
     assert names("QUETTA'S markets shut.") == ["Quetta"]
     assert names("Convoys ran between Quetta/Sibi and Mach,Kolpur daily.") == ["Quetta", "Sibi", "Mach", "Kolpur"]
+    # Glued across a comma, "Sibi" would become part of a person's name before "said".
+    assert names("Officers in Sibi,Rana Dilawar said, were ready.") == ["Sibi"]
