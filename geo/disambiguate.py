@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from statistics import median
 
+from .gazetteer import haversine_km
 from .mentions import Candidate
 from .records import GazetteerEntry
 from .spelling import fold
@@ -23,14 +24,6 @@ _ADMIN_KINDS = {"province", "region", "district"}
 # province of the same name is the second reading.
 _KIND_PRIOR = {"country": 1.2, "province": 1.0, "city": 1.0, "town": 0.9, "village": 0.6,
                "station": 0.3, "landmark": 0.3, "water": 0.8, "region": 0.7, "district": 0.4}
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def focus_country(candidates: list[Candidate], default: str = DEFAULT_FOCUS_COUNTRY) -> str:
@@ -47,8 +40,10 @@ def focus_country(candidates: list[Candidate], default: str = DEFAULT_FOCUS_COUN
 
 
 def _anchor(candidates: list[Candidate], focus: str) -> tuple[float, float] | None:
+    # Only names matched as written: a spelling variant is itself the doubtful case.
     points = [(c.entries[0].lat, c.entries[0].lon) for c in candidates
-              if len(c.entries) == 1 and c.entries[0].kind not in ("country", "province", "water")
+              if c.exact and len(c.entries) == 1
+              and c.entries[0].kind not in ("country", "province", "water")
               and c.entries[0].country == focus]
     if not points:
         return None
@@ -91,12 +86,23 @@ def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
     return entry.population < FOREIGN_CITY_POPULATION
 
 
+#: A place matched only by a spelling variant must lie this close to the article's
+#: other places: a lookalike far away is more likely an unknown local name.
+FAR_VARIANT_KM = 400.0
+
+
+def _far_from(entry: GazetteerEntry, anchor: tuple[float, float] | None) -> bool:
+    if anchor is None or entry.kind in ("country", "province", "region", "water"):
+        return False
+    return haversine_km(entry.lat, entry.lon, *anchor) > FAR_VARIANT_KM
+
+
 def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_FOCUS_COUNTRY,
                    countries_named: set[str] | None = None) -> list[tuple[Candidate, GazetteerEntry]]:
     """Pair every candidate mention with its best gazetteer entry.
 
     Mentions that can only be a smaller town of a country the article never names
-    are dropped. One name keeps one sense per article: if any of its mentions carries
+    are dropped, and so are spelling-variant matches far from the article's other places. One name keeps one sense per article: if any of its mentions carries
     a qualifier ("Las Bela district"), the bare mentions follow it.
     """
     focus = focus_country(candidates, default_country)
@@ -115,6 +121,11 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
         preferred = qualified.get(fold(candidate.mention.surface))
         if preferred is not None and preferred in candidate.entries:
             entry = preferred
-        if not _foreign_out_of_context(entry, default_country, focus, named):
-            paired.append((candidate, entry))
+        if _foreign_out_of_context(entry, default_country, focus, named):
+            continue
+        if candidate.mention.qualifier == "water" and entry.kind != "water":
+            continue  # "the Kurram River" is not Kurram district: the river is not known
+        if not candidate.exact and _far_from(entry, anchor):
+            continue  # "Siddiqabad" near Khar is not Saddiqabad, 700 km away in Punjab
+        paired.append((candidate, entry))
     return paired

