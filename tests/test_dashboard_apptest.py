@@ -161,7 +161,7 @@ def test_about_the_data_lists_every_dataset_with_its_licence(app):
     app.session_state["section"] = "About the data"
     _ok(app.run())
     table = app.table[0].value
-    assert {"Articles", "Gazetteer (GeoNames)", "Gazetteer (curated overlay)", "Route", "Past incidents",
+    assert {"Articles", "Gazetteer (GeoNames)", "Gazetteer (countries)", "Gazetteer (curated overlay)", "Route", "Past incidents",
             "Attack-site candidates", "Official and group figures", "Basemap tiles",
             "Country outlines"} <= set(table["dataset"])
     licences = " ".join(table["licence"])
