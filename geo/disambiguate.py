@@ -75,7 +75,7 @@ def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
 
 
 def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
-                            countries_named: set[str]) -> bool:
+                            countries_named: set[str], names_facility: bool = False) -> bool:
     # A smaller foreign town whose country the article never names is a lookalike of
     # something local ("Turi" tribesmen are not in Turin), not a place it reports on.
     # Home is never foreign, even in a report mostly about Afghanistan.
@@ -83,7 +83,9 @@ def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
         return False
     if entry.kind in ("country", "province", "region", "water") or entry.capital:
         return False
-    return entry.population < FOREIGN_CITY_POPULATION
+    # A mosque or hospital named after a holy city ("Madina mosque") is local, however
+    # large the city it is named after.
+    return names_facility or entry.population < FOREIGN_CITY_POPULATION
 
 
 #: A place matched only by a spelling variant must lie this close to the article's
@@ -114,14 +116,21 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
               for c in candidates]
     # Keys of every qualified choice: the surface as written and each name of the entry
     # ("Las Bela district" → Lasbela, Las Bela …), so a bare "Lasbela" later follows it.
-    qualified = {key: e for c, e in chosen if c.mention.qualifier
-                 for key in (fold(c.mention.surface), *(fold(n) for n in (e.name, *e.alternate_names)))}
+    # "area" and "region" say little ("the Washuk region" after "Washuk district"): a
+    # stronger qualifier of the same name decides.
+    qualified: dict[str, GazetteerEntry] = {}
+    for c, e in chosen:
+        if not c.mention.qualifier:
+            continue
+        for key in (fold(c.mention.surface), *(fold(n) for n in (e.name, *e.alternate_names))):
+            if c.mention.qualifier != "region" or key not in qualified:
+                qualified[key] = e
     paired = []
     for candidate, entry in chosen:
         preferred = qualified.get(fold(candidate.mention.surface))
         if preferred is not None and preferred in candidate.entries:
             entry = preferred
-        if _foreign_out_of_context(entry, default_country, focus, named):
+        if _foreign_out_of_context(entry, default_country, focus, named, candidate.names_facility):
             continue
         if candidate.mention.qualifier == "water" and entry.kind != "water":
             continue  # "the Kurram River" is not Kurram district: the river is not known

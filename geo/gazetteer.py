@@ -94,6 +94,8 @@ class Gazetteer:
             skel = skeleton(name)
             if variants and len(skel) >= _MIN_SKELETON:
                 self._by_skeleton[skel].append((name, entry))
+                # A name of several words written as one ("Nokundi" for Nok Kundi).
+                self._first_skeletons.add(skel)
 
     def may_start(self, word: str) -> bool:
         """Whether ``word`` could be the first word of a known name or of a spelling variant."""

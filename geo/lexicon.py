@@ -69,6 +69,7 @@ ssp dig igp sho deputy judge justice imam maulana mullah sheikh nawab
 leader leaders founder activist activists passenger driver son daughter father mother
 brother sister wife husband mayor emir king queen prince
 adviser advisers advisor advisors aide aides assistant commissioner dpo rpo cpo ig mna mpa
+dc dco ac sdpo dsp asp sp aig sdm
 """.split())
 
 #: Verbs that follow a person's name in reporting ("X said").
@@ -99,7 +100,8 @@ FACILITY_WORDS: frozenset[str] = frozenset("""
 headquarters hospital road highway bypass chowk bridge camp cantonment cantt jail prison
 stadium mosque market bazaar bazar square checkpost check post airport station port
 base airbase plant power complex factory mill mills dam barrage terminal motorway
-university college school hotel cinema shrine gate hall tower
+university college school hotel cinema shrine gate hall tower masjid madrassa madrasa
+seminary imambargah colony lines
 """.split())
 
 #: Lowercase words after a name that say what kind of place it is.

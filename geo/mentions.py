@@ -64,6 +64,7 @@ class Candidate:
     mention: Mention
     entries: tuple[GazetteerEntry, ...]
     exact: bool = True      # False when only spelling variants of the words matched
+    names_facility: bool = False  # a facility word follows: "Madina mosque", "Quetta airport"
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -206,11 +207,27 @@ def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, a
     cue_before = before is not None and before.lower in PERSON_CUES
     if len(words) == 1:
         return cue_before or words[0].lower in article.person_words
+    if _office_place(words, 0, len(words), article) is not None:
+        return False  # "SSP Jacobabad": the office of a place, not a person
     if words[0].lower in GIVEN_NAMES or words[0].lower in PERSON_CUES or cue_before:
         return True
     if after is not None and after.lower in SPEECH_VERBS:
         return True
     return " ".join(t.lower for t in words) in article.person_words
+
+
+def _office_place(tokens: list[_Token], start: int, stop: int, article: _Article) -> int | None:
+    """Where a place name starts after leading titles ("SDPO Taunsa", "Deputy Commissioner Panjgur").
+
+    In Pakistani usage a title followed by nothing but a place name is the official of
+    that place; a given name after the title ("Deputy Commissioner Amjad Ali") is a person.
+    """
+    lead = start
+    while lead < stop and tokens[lead].lower in PERSON_CUES:
+        lead += 1
+    if lead == start or lead == stop or tokens[lead].lower in GIVEN_NAMES:
+        return None
+    return lead if article.whole_name(tokens[lead:stop]) else None
 
 
 def _is_organisation(run: list[_Token], article: _Article) -> bool:
@@ -388,8 +405,8 @@ def _explained(token: _Token, index: int, article: _Article) -> bool:
     """True for a leftover capitalised word that cannot be part of a longer name."""
     word = token.lower
     if (word in NOT_PLACES or word in DEMONYMS or word in QUALIFIER_KINDS or word in FACILITY_WORDS
-            or word in JURISDICTION_HEADS or word in PORTFOLIO_WORDS):
-        return True
+            or word in JURISDICTION_HEADS or word in PORTFOLIO_WORDS or word in PERSON_CUES):
+        return True  # titles too: "SSP" in "SSP Jacobabad", "DC" in "Khuzdar DC"
     # A sentence opener such as "In", "Later" or "Officials" is an ordinary word.
     return index == 0 and (article.uses_in_lowercase(word) or len(word) <= 3 or word in SENTENCE_ADVERBS)
 
@@ -413,7 +430,10 @@ def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Art
         # starts the person; the words before it may still be a place.
         title = next((k for k in range(i + 1, j) if tokens[k].lower in PERSON_CUES), None)
         if title is not None and not article.whole_name(tokens[i:j]):
-            people.update(range(title, j))
+            # "Deputy Commissioner Panjgur": the titles are the person; the place after
+            # them is the office's district and stays a place.
+            office = _office_place(tokens, title, j, article)
+            people.update(range(title, j if office is None else office))
             j = title
         piece = tokens[i:j]
         before = tokens[i - 1] if i > 0 else None
@@ -451,7 +471,10 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
         entries, exact = _lookup(name, article.gazetteer)
         if entries and _acceptable(tokens, idx, length, qualifier, article, entries, exact):
             # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
-            return _candidate(span, sentence, qualifier, entries, exact, article), max(q_end, idx + length)
+            end = idx + length
+            facility = end < len(tokens) and tokens[end].lower in FACILITY_WORDS
+            return (_candidate(span, sentence, qualifier, entries, exact, article, facility),
+                    max(q_end, end))
     return None
 
 
@@ -468,8 +491,8 @@ def _lookup_name(span: list[_Token]) -> str:
 
 
 def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: tuple[GazetteerEntry, ...],
-               exact: bool, article: _Article) -> Candidate:
+               exact: bool, article: _Article, names_facility: bool = False) -> Candidate:
     start, end = span[0].start, span[-1].end
     mention = Mention(surface=article.text[start:end], start=start, end=end,
                       sentence=" ".join(sentence.split()), qualifier=qualifier)
-    return Candidate(mention=mention, entries=tuple(entries), exact=exact)
+    return Candidate(mention=mention, entries=tuple(entries), exact=exact, names_facility=names_facility)

@@ -232,3 +232,35 @@ def test_a_title_after_a_place_ends_the_place() -> None:
 def test_a_name_numbered_like_a_channel_is_not_a_place() -> None:
     assert names("The woman was quoted as saying by France 24. Troops moved in.") == []
     assert names("In Karachi 3 people were injured.") == ["Karachi"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("SDPO Taunsa and all the SHOs reached the spot.", "Taunsa"),
+    ("SSP Jacobabad said the bomber was a teenager.", "Jacobabad"),
+    ("Khuzdar DC confirmed the deaths.", "Khuzdar"),
+    ("Deputy Commissioner Panjgur said the road was open.", "Panjgur"),
+])
+def test_an_officials_title_before_or_after_a_place_names_the_place(text: str, place: str) -> None:
+    # "SSP Jacobabad" is the police chief of Jacobabad; with a given name after the
+    # title it is a person ("Deputy Commissioner Amjad Ali").
+    assert names(text) == [place]
+
+
+def test_a_title_then_a_person_is_not_a_place() -> None:
+    assert names("Deputy Commissioner Amjad Ali said the road was open.") == []
+
+
+def test_two_word_name_written_as_one() -> None:
+    assert names("The convoy was on its way to Nokundi from Quetta.") == ["Nok Kundi", "Quetta"]
+
+
+def test_a_facility_named_after_a_holy_city_is_not_that_city() -> None:
+    text = "The bomber struck as worshippers came out of the Madina mosque in Mastung."
+    assert names(text) == ["Mastung"]
+    assert "Madinah" in names("Pilgrims flew from Karachi to Madinah in Saudi Arabia.")
+
+
+def test_a_weak_qualifier_follows_a_strong_one_for_the_same_name() -> None:
+    text = ("Four men were killed in Washuk district near the border. Security was raised "
+            "across the Washuk region on Sunday.")
+    assert kinds(text) == {"Washuk": "district"}
