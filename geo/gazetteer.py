@@ -17,8 +17,10 @@ import csv
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Hashable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from .countries import SOURCE as COUNTRY_SOURCE
 from .geonames import VARIANT_COUNTRIES
@@ -36,6 +38,7 @@ _ARTICLES = frozenset({"the", "a", "an", "al", "el", "de", "la", "le"})
 # Skeletons this short match too much ("Sibi" → "sb"); such names need exact spelling.
 _MIN_SKELETON = 3
 _MEMO_SIZE = 200_000
+_Answer = TypeVar("_Answer")
 #: A spelling variant this close to an exact match is the same place at another level
 #: ("Noshki" the district, "Nushki" the town), so both are candidates.
 SAME_PLACE_KM = 100.0
@@ -133,7 +136,7 @@ class Gazetteer:
         return found
 
     @staticmethod
-    def _remember(memo: dict, key, value):
+    def _remember(memo: dict, key: Hashable, value: _Answer) -> _Answer:
         if len(memo) >= _MEMO_SIZE:
             memo.clear()  # a crude bound; the working set refills within a few articles
         memo[key] = value

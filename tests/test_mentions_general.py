@@ -1,9 +1,11 @@
 """Does the place-name extractor generalise beyond the five seed reports?
 
-Fifteen short reports, written for this test in the style of Pakistani dailies and
-wire services, cover districts across Balochistan, Khyber Pakhtunkhwa, Sindh and
-Punjab plus the Afghan and Iranian borderlands. They are invented (the officials'
-names included) and copy no real article. Each case lists:
+Short reports, written for this test in the style of Pakistani dailies and wire
+services (seventeen here, twelve more as files in ``gold/general_reports``), cover
+districts across Balochistan, Khyber Pakhtunkhwa, Sindh and Punjab plus the Afghan and
+Iranian borderlands. They are invented (the officials' names included) and copy no real
+article; the later ones reproduce, in new words, what went wrong on real reports read
+during development. Each case lists:
 
 * ``gold`` — every real place the text names: canonical name -> (lat, lon, tolerance
   in km, kind). Spelling variants of one place are one gold place.
