@@ -65,7 +65,7 @@ def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
     if entry.country == home:
         score += 1.0  # the reporting this tool reads is about Pakistan first
     if fold(entry.name) == fold(candidate.mention.surface):
-        score += 0.5  # a main name beats an old or foreign alternate ("Islamabad" of Chattogram)
+        score += 1.0  # a main name beats an alternate ("Islamabad" of Chattogram; "Lasbela" is not Bela)
     score += min(math.log10(entry.population + 1) / 7, 1.0)
     if anchor is not None and entry.kind not in ("country", "province", "water"):
         score += 1.5 * math.exp(-haversine_km(entry.lat, entry.lon, *anchor) / 300)

@@ -60,7 +60,8 @@ def test_overlay_rows_are_complete_and_sourced() -> None:
         assert entry.source.strip()
         assert entry.precision_km > 0
         assert (entry.method.strip() != "") == entry.estimate, entry.name
-        if entry.kind not in ("country", "water"):
+        if entry.kind not in ("country", "water") and entry.country in ("PK", "AF", "IR", ""):
+            # A typo (swapped or mistyped coordinates) would put the row outside the region.
             assert 20 < entry.lat < 40 and 55 < entry.lon < 80, entry.name
 
 

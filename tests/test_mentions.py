@@ -264,3 +264,18 @@ def test_a_weak_qualifier_follows_a_strong_one_for_the_same_name() -> None:
     text = ("Four men were killed in Washuk district near the border. Security was raised "
             "across the Washuk region on Sunday.")
     assert kinds(text) == {"Washuk": "district"}
+
+
+def test_a_region_known_by_name_beats_a_town_spelled_like_it() -> None:
+    # "Kashmir" is the region, not Kashmor (a town in Sindh with the same consonants);
+    # "Kashmore" is that town.
+    assert kinds("India and Pakistan both claim Kashmir, and the talks failed.") == {
+        "India": "country", "Pakistan": "country", "Kashmir": "region"}
+    assert names("Police in Kashmore said two men were killed.") == ["Kashmor"]
+
+
+def test_a_main_name_beats_another_places_alternate_name() -> None:
+    # GeoNames gives the town of Bela the alternate name "Las Bela"; the district is
+    # called Lasbela.
+    assert kinds("In Lasbela, militants stormed a camp of the Frontier Corps.") == {"Lasbela": "district"}
+    assert kinds("In Bela, militants stormed a camp.") == {"Bela": "town"}
