@@ -57,6 +57,7 @@ police government assembly cabinet secretariat levies administration
 PORTFOLIO_WORDS: frozenset[str] = frozenset("""
 home interior finance law health education information revenue defence foreign
 provincial caretaker federal deputy senior chief railways communications planning
+operations investigation investigations traffic security headquarters
 """.split())
 
 #: Words after which a capitalised name is a person: titles and roles.
@@ -133,4 +134,9 @@ separately overnight afterwards subsequently still nonetheless moreover furtherm
 #: Words after which a capitalised word that is also an English word is a place.
 LOCATIVE_WORDS: frozenset[str] = frozenset("""
 in near from to towards toward at via outside around across into through between of
+""".split())
+
+#: Units written like place abbreviations ("a 5 GB file" is not Gilgit-Baltistan).
+UNIT_WORDS: frozenset[str] = frozenset("""
+gb mb kb tb
 """.split())

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
+from .geonames import VARIANT_COUNTRIES as HOME_COUNTRIES
 from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
                       JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, SENTENCE_ADVERBS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
-                      QUALIFIER_KINDS, SPEECH_VERBS)
+                      QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS)
 from .records import GazetteerEntry, Mention
 from .spelling import fold
 
@@ -34,6 +35,7 @@ _ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "No.", "St.", "Gen.", "Lt.", "Col
 _INITIAL = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "D.I." in "D.I. Khan" ends no sentence
 # A name with a number after it and nothing counted by that number ("France 24.",
 # "Channel 4,") is the name of a channel or a product; "Karachi 3 people" is not.
+_AFTER_NUMBER = re.compile(r"\d\s?$")
 _NUMBERED_NAME = re.compile(r" \d+(?=[.,;:)”“\"'](?!\d)|\s*$)")
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
@@ -222,12 +224,18 @@ def _office_place(tokens: list[_Token], start: int, stop: int, article: _Article
     In Pakistani usage a title followed by nothing but a place name is the official of
     that place; a given name after the title ("Deputy Commissioner Amjad Ali") is a person.
     """
-    lead = start
-    while lead < stop and tokens[lead].lower in PERSON_CUES:
-        lead += 1
-    if lead == start or lead == stop or tokens[lead].lower in GIVEN_NAMES:
+    if start == stop or tokens[start].lower not in PERSON_CUES:
         return None
-    return lead if article.whole_name(tokens[lead:stop]) else None
+    lead = start + 1  # then more titles or a portfolio: "SSP Operations Quetta"
+    while lead < stop and (tokens[lead].lower in PERSON_CUES or tokens[lead].lower in PORTFOLIO_WORDS):
+        lead += 1
+    if lead == stop or tokens[lead].lower in GIVEN_NAMES:
+        return None
+    place = tokens[lead:stop]
+    # These are Pakistani offices ("AC Milan" is a football club, not Milan's commissioner).
+    if not any(e.country in HOME_COUNTRIES for e in article.gazetteer.exact(_lookup_name(place))):
+        return None
+    return lead
 
 
 def _is_organisation(run: list[_Token], article: _Article) -> bool:
@@ -275,6 +283,9 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
         return False  # "the Mengal tribe", "Bugti tribesmen", "the Gilani family"
     if _NUMBERED_NAME.match(article.text, tokens[idx + length - 1].end):
         return False  # "quoted by France 24.": a channel, not the country
+    first = tokens[idx]
+    if first.lower in UNIT_WORDS and _AFTER_NUMBER.search(article.text, max(0, first.start - 3), first.start):
+        return False  # "a 5 GB file": a unit, not Gilgit-Baltistan
     if length > 1:
         return True
     word = tokens[idx]
@@ -440,7 +451,9 @@ def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Art
         after = tokens[j] if j < len(tokens) else None
         if piece and _is_person(piece, before, after, article):
             article.person_words.add(" ".join(t.lower for t in piece))
-            if len(piece) > 1:
+            if len(piece) > 1 and not (piece[0].lower in PERSON_CUES and article.whole_name(piece[-1:])):
+                # The surname stands for the person later on; but a title's last word
+                # that is a place ("SSP Operations Quetta") is the office, not a surname.
                 article.person_words.add(piece[-1].lower)
             people.update(range(i, j))
         i = max(j, i + 1)

@@ -279,3 +279,16 @@ def test_a_main_name_beats_another_places_alternate_name() -> None:
     # called Lasbela.
     assert kinds("In Lasbela, militants stormed a camp of the Frontier Corps.") == {"Lasbela": "district"}
     assert kinds("In Bela, militants stormed a camp.") == {"Bela": "town"}
+
+
+def test_titles_that_are_not_pakistani_offices() -> None:
+    # "AC Milan" is a club, not the assistant commissioner of Milan.
+    assert names("The AC Milan game was shown in Lahore.") == ["Lahore"]
+    # A title's portfolio and place: the office, and "Quetta" stays a place afterwards.
+    assert names("DC Quetta and SSP Operations Quetta visited. Quetta was calm.") == ["Quetta"]
+
+
+def test_a_unit_after_a_number_is_not_a_place() -> None:
+    assert names("A 5 GB file was leaked from Quetta.") == ["Quetta"]
+    assert names("The GB government said the road was open.") == ["Gilgit-Baltistan"]
+    assert names("In 2024 KP saw 300 attacks.") == ["Khyber Pakhtunkhwa"]
