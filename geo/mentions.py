@@ -16,12 +16,12 @@ from .gazetteer import Gazetteer
 from .geonames import VARIANT_COUNTRIES as HOME_COUNTRIES
 from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
                       JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, SENTENCE_ADVERBS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
-                      QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS)
+                      QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS,
+                      NAMESAKE_FACILITIES, OFFICE_TITLES)
 from .records import GazetteerEntry, Mention
 from .spelling import fold
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
-_WORD = re.compile(rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*")
 _CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
 _SEPARATED_WORDS = re.compile(rf"([^{_LETTER}]*)([{_LETTER}]+(?:['’\-][{_LETTER}]+)*)")
 _POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'S", "’S"})
@@ -33,10 +33,10 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z0-9])|\n+")
 _ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "No.", "St.", "Gen.", "Lt.", "Col.", "Capt.",
                   "U.S.", "U.N.", "Jr.", "Sr.", "vs.", "e.g.", "i.e.")
 _INITIAL = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "D.I." in "D.I. Khan" ends no sentence
-# A name with a number after it and nothing counted by that number ("France 24.",
-# "Channel 4,") is the name of a channel or a product; "Karachi 3 people" is not.
-_AFTER_NUMBER = re.compile(r"\d\s?$")
-_NUMBERED_NAME = re.compile(r" \d+(?=[.,;:)”“\"'](?!\d)|\s*$)")
+_AFTER_NUMBER = re.compile(r"\d\s?$")  # "5 GB": the word follows a number
+# A country with a number after it that ends the sentence or the quote ("quoted by France
+# 24.") is a channel; "Kech 5, Gwadar 3" or "Pakistan 250 for 6" are counts.
+_NUMBERED_NAME = re.compile(r" \d+(?=[.!?”\"'](?!\d)|\s*$)")
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
 
@@ -66,7 +66,7 @@ class Candidate:
     mention: Mention
     entries: tuple[GazetteerEntry, ...]
     exact: bool = True      # False when only spelling variants of the words matched
-    names_facility: bool = False  # a facility word follows: "Madina mosque", "Quetta airport"
+    names_facility: bool = False  # a building named after it follows: "Madina mosque"
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -224,7 +224,7 @@ def _office_place(tokens: list[_Token], start: int, stop: int, article: _Article
     In Pakistani usage a title followed by nothing but a place name is the official of
     that place; a given name after the title ("Deputy Commissioner Amjad Ali") is a person.
     """
-    if start == stop or tokens[start].lower not in PERSON_CUES:
+    if start == stop or tokens[start].lower not in OFFICE_TITLES:
         return None
     lead = start + 1  # then more titles or a portfolio: "SSP Operations Quetta"
     while lead < stop and (tokens[lead].lower in PERSON_CUES or tokens[lead].lower in PORTFOLIO_WORDS):
@@ -257,10 +257,13 @@ def _qualifier(tokens: list[_Token], end: int) -> tuple[str, int]:
         if word == "railway" and end + 1 < len(tokens) and tokens[end + 1].lower == "station":
             return "station", end + 2
         if word in QUALIFIER_KINDS and _adjacent(tokens[end - 1], tokens[end]):
-            if end + 1 < len(tokens) and tokens[end + 1].lower in FACILITY_WORDS:
-                # "Gwadar district hospital": the hospital of the town, not the district.
+            kind = QUALIFIER_KINDS[word]
+            if (kind in ("district", "province") and end + 1 < len(tokens)
+                    and tokens[end + 1].lower in FACILITY_WORDS):
+                # "Gwadar district hospital": the hospital of the town, not the district
+                # ("the Kurram river bridge" still names the river).
                 return "", end
-            return QUALIFIER_KINDS[word], end + 1
+            return kind, end + 1
     return "", end
 
 
@@ -281,7 +284,8 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
     """Whether a gazetteer match at ``tokens[idx:idx+length]`` is really a place mention."""
     if _names_a_group(tokens, idx + length):
         return False  # "the Mengal tribe", "Bugti tribesmen", "the Gilani family"
-    if _NUMBERED_NAME.match(article.text, tokens[idx + length - 1].end):
+    if all(e.kind == "country" for e in entries) and _NUMBERED_NAME.match(
+            article.text, tokens[idx + length - 1].end):
         return False  # "quoted by France 24.": a channel, not the country
     first = tokens[idx]
     if first.lower in UNIT_WORDS and _AFTER_NUMBER.search(article.text, max(0, first.start - 3), first.start):
@@ -451,7 +455,7 @@ def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Art
         after = tokens[j] if j < len(tokens) else None
         if piece and _is_person(piece, before, after, article):
             article.person_words.add(" ".join(t.lower for t in piece))
-            if len(piece) > 1 and not (piece[0].lower in PERSON_CUES and article.whole_name(piece[-1:])):
+            if len(piece) > 1 and not (piece[0].lower in OFFICE_TITLES and article.whole_name(piece[-1:])):
                 # The surname stands for the person later on; but a title's last word
                 # that is a place ("SSP Operations Quetta") is the office, not a surname.
                 article.person_words.add(piece[-1].lower)
@@ -485,7 +489,7 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
         if entries and _acceptable(tokens, idx, length, qualifier, article, entries, exact):
             # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
             end = idx + length
-            facility = end < len(tokens) and tokens[end].lower in FACILITY_WORDS
+            facility = end < len(tokens) and tokens[end].lower in NAMESAKE_FACILITIES
             return (_candidate(span, sentence, qualifier, entries, exact, article, facility),
                     max(q_end, end))
     return None
@@ -508,4 +512,4 @@ def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: tuple
     start, end = span[0].start, span[-1].end
     mention = Mention(surface=article.text[start:end], start=start, end=end,
                       sentence=" ".join(sentence.split()), qualifier=qualifier)
-    return Candidate(mention=mention, entries=tuple(entries), exact=exact, names_facility=names_facility)
+    return Candidate(mention=mention, entries=entries, exact=exact, names_facility=names_facility)

@@ -100,8 +100,8 @@ def _cmd_gazetteer(args: argparse.Namespace) -> int:
     from geo.gazetteer import COUNTRIES_CSV, GEONAMES_CSV
     from geo.geonames import write_subset
     try:
+        countries = write_countries(COUNTRIES_CSV)  # its package is always installed
         count = write_subset(GEONAMES_CSV)
-        countries = write_countries(COUNTRIES_CSV)
     except ModuleNotFoundError as error:
         _error(f"the {error.name} package is needed to rebuild the gazetteer: "
                "pip install -e '.[test]'")

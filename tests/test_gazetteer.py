@@ -5,7 +5,8 @@ import csv
 
 import pytest
 
-from geo.gazetteer import COUNTRIES_CSV, GEONAMES_CSV, OVERLAY_CSV, default_gazetteer, overlay_entries
+from geo.gazetteer import (COUNTRIES_CSV, GEONAMES_CSV, OVERLAY_CSV, default_gazetteer, haversine_km,
+                           overlay_entries)
 from geo.geocoders.base import RAW_KEYS
 from geo.geocoders.offline import GazetteerGeocoder
 from geo.records import KINDS
@@ -54,15 +55,24 @@ def test_every_country_is_known_once_with_curated_rows_first() -> None:
 
 def test_overlay_rows_are_complete_and_sourced() -> None:
     entries = overlay_entries()
+    countries = [e for e in default_gazetteer().entries if e.kind == "country"]
     assert len(entries) > 100
     for entry in entries:
         assert entry.kind in KINDS
         assert entry.source.strip()
         assert entry.precision_km > 0
         assert (entry.method.strip() != "") == entry.estimate, entry.name
-        if entry.kind not in ("country", "water") and entry.country in ("PK", "AF", "IR", ""):
+        if entry.kind in ("country", "water"):
+            continue
+        if entry.country in ("PK", "AF", "IR", ""):
             # A typo (swapped or mistyped coordinates) would put the row outside the region.
             assert 20 < entry.lat < 40 and 55 < entry.lon < 80, entry.name
+        else:
+            # Farther away, the row must lie in the country its code names (within three
+            # equal-area radii of its label point: countries are no discs).
+            [country] = [c for c in countries if c.country == entry.country]
+            assert haversine_km(entry.lat, entry.lon, country.lat, country.lon) <= 3 * country.precision_km, \
+                entry.name
 
 
 def test_overlay_covers_the_classes_geonames_lacks() -> None:
