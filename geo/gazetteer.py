@@ -238,6 +238,8 @@ def overlay_entries(path: Path = OVERLAY_CSV) -> list[GazetteerEntry]:
         rows = list(csv.DictReader(fh))
     entries = []
     for number, row in enumerate(rows, start=2):
+        if None in row:
+            raise ValueError(f"{path.name} line {number}: more fields than the header (quote commas)")
         if row["kind"] not in KINDS:
             raise ValueError(f"{path.name} line {number}: unknown kind {row['kind']!r}")
         if not row["source"].strip():

@@ -113,3 +113,16 @@ def test_abbreviations_match_only_as_written() -> None:
     gazetteer = default_gazetteer()
     assert [e.name for e in gazetteer.exact("US")] == ["United States"]
     assert gazetteer.exact("us") == []
+
+
+@pytest.mark.parametrize("row, message", [
+    ("Sibi,,town,29.5,67.8,3,PK,Balochistan,no,,a source, with a comma", "more fields than the header"),
+    ("Sibi,,hamlet,29.5,67.8,3,PK,Balochistan,no,,src", "unknown kind"),
+    ("Sibi,,town,29.5,67.8,3,PK,Balochistan,no,,", "no source"),
+])
+def test_a_broken_overlay_row_is_named_by_its_line(tmp_path, row: str, message: str) -> None:
+    header = OVERLAY_CSV.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "gazetteer.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=f"line 2: .*{message}"):
+        overlay_entries(path)
