@@ -108,6 +108,25 @@ def _far_from_all(entry: GazetteerEntry, points: list[tuple[float, float]]) -> b
     return all(haversine_km(entry.lat, entry.lon, lat, lon) > FAR_VARIANT_KM for lat, lon in points)
 
 
+def _can_contain(container: GazetteerEntry, by_area_word: bool) -> bool:
+    # Districts, provinces and regions contain places; a city only when the text says
+    # "area of" ("Chamkani area of Peshawar"): "workers from Karachi in Dubai" is no
+    # statement about where Karachi lies, nor is "Karachi in the UAE".
+    if container.kind in ("district", "province", "region"):
+        return True
+    return by_area_word and container.kind in ("city", "town")
+
+
+def _lies_in(entry: GazetteerEntry, container: GazetteerEntry) -> bool:
+    """Whether ``entry`` can lie in ``container``: within twice its radius, and at least
+    40 km of a district or 80 km of a city (whose name often stands for its district:
+    "Kulachi area of D.I. Khan")."""
+    if entry.kind in _AREA_KINDS:
+        return entry.kind != "country"  # a river or a region may run through it
+    reach = max(2 * container.precision_km, 80.0 if container.kind in ("city", "town") else 40.0)
+    return haversine_km(entry.lat, entry.lon, container.lat, container.lon) <= reach
+
+
 def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_FOCUS_COUNTRY,
                    countries_named: set[str] | None = None) -> list[tuple[Candidate, GazetteerEntry]]:
     """Pair every candidate mention with its best gazetteer entry.
@@ -136,6 +155,7 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
         for key in (fold(c.mention.surface), *(fold(n) for n in (e.name, *e.alternate_names))):
             if c.mention.qualifier != "region" or key not in qualified:
                 qualified[key] = e
+    where = {(c.mention.start, c.mention.end): e for c, e in chosen}
     paired = []
     for candidate, entry in chosen:
         preferred = qualified.get(fold(candidate.mention.surface))
@@ -145,6 +165,15 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
             continue
         if candidate.mention.qualifier == "water" and entry.kind != "water":
             continue  # "the Kurram River" is not Kurram district: the river is not known
+        if candidate.names_street:
+            continue  # "Wazirabad Road in Sialkot"
+        container = where.get((candidate.within.start, candidate.within.end)) if candidate.within else None
+        if container is not None and _can_contain(container, candidate.within_by_area_word):
+            if not _lies_in(entry, container):
+                inside = [e for e in candidate.entries if _lies_in(e, container)]
+                if not inside:
+                    continue  # "Thal area of Hangu district" is not the Thal 240 km away
+                entry = max(inside, key=lambda e: _score(e, candidate, focus, anchor, default_country))
         if not candidate.exact and _far_from_all(entry, exact_points):
             continue  # "Siddiqabad" near Khar is not Saddiqabad, 700 km away in Punjab
         paired.append((candidate, entry))

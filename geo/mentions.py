@@ -10,7 +10,7 @@ as a qualifier so the geocoder can pick the right administrative level.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .gazetteer import Gazetteer
 from .geonames import VARIANT_COUNTRIES as HOME_COUNTRIES
@@ -37,6 +37,11 @@ _AFTER_NUMBER = re.compile(r"\d\s?$")  # "5 GB": the word follows a number
 # A country with a number after it that ends the sentence or the quote ("quoted by France
 # 24.") is a channel; "Kech 5, Gwadar 3" or "Pakistan 250 for 6" are counts.
 _NUMBERED_NAME = re.compile(r" \d+(?=[.!?”\"'](?!\d)|\s*$)")
+# "X area of Y", "X town in Y", "X in Y": X lies in Y.
+_LIES_IN = re.compile(r"(?:\s+(?P<area>areas?|town|village|tehsil|district|division|locality|neighbourhood|"
+                      r"suburbs?|outskirts|sub-?division))?\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
+# "X Road in Y": a street of Y named after X.
+_STREET_OF = re.compile(r"\s+(?:road|street|chowk|bypass)\s+(?:in|of|near)\s+(?:the\s+)?", re.IGNORECASE)
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
 
@@ -67,6 +72,11 @@ class Candidate:
     entries: tuple[GazetteerEntry, ...]
     exact: bool = True      # False when only spelling variants of the words matched
     names_facility: bool = False  # a building named after it follows: "Madina mosque"
+    # The mention this one is said to lie in ("Thal area of Hangu district" → Hangu
+    # district), and whether an area word said so ("Chamkani area of Peshawar").
+    within: Mention | None = None
+    within_by_area_word: bool = False
+    names_street: bool = False   # "Wazirabad Road in Sialkot": a street, not the town
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -349,7 +359,19 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
         tokens = _tokens(text, s_start, s_end, gazetteer)
         for r_start, r_end in _runs(tokens):
             found.extend(_run_candidates(tokens, r_start, r_end, sentence, article))
-    return found
+    return _link_neighbours(found, text)
+
+
+def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
+    """Mark what the words between two neighbouring mentions say about the first one."""
+    linked = list(found)
+    for i, (first, second) in enumerate(zip(found, found[1:])):
+        gap = text[first.mention.end:second.mention.start]
+        if _STREET_OF.fullmatch(gap):
+            linked[i] = replace(first, names_street=True)
+        elif match := _LIES_IN.fullmatch(gap):
+            linked[i] = replace(first, within=second.mention, within_by_area_word=bool(match["area"]))
+    return linked
 
 
 def _run_candidates(tokens: list[_Token], r_start: int, r_end: int, sentence: str,

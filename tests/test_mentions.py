@@ -311,3 +311,23 @@ def test_a_unit_after_a_number_is_not_a_place() -> None:
 ])
 def test_what_the_new_rules_must_not_touch(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "X area of Y district": the X that lies in Y, not a namesake far away.
+    ("Two men were shot dead in the Thal area of Hangu district.", {"Thall": "town", "Hangu": "district"}),
+    ("A jirga in Thal, Upper Dir, decided.", {"Thal": "town", "Upper Dir": "town"}),
+    # No namesake inside Peshawar: the Afghan Chamkani is not this one.
+    ("A shopkeeper was shot in the Chamkani area of Peshawar near Afghanistan.",
+     {"Peshawar": "city", "Afghanistan": "country"}),
+    # A city's name stands for its district: Kulachi is 55 km from D.I. Khan itself.
+    ("The Kulachi area of D.I. Khan was attacked.", {"Kulachi": "town", "Dera Ismail Khan": "city"}),
+    # "from Karachi in Dubai" says nothing about where Karachi lies.
+    ("Workers from Karachi in Dubai were hurt.", {"Karachi": "city", "Dubai": "city"}),
+    # A river runs through a district.
+    ("Police searched the Kurram River in Lakki Marwat.", {"Kurram River": "water", "Lakki Marwat": "district"}),
+    # A road named after a town is a street of another place.
+    ("The blast took place on Quetta Road in Dera Allahyar.", {"Dera Allahyar": "town"}),
+])
+def test_where_the_text_says_a_place_lies(text: str, expected: dict[str, str]) -> None:
+    assert kinds(text) == expected
