@@ -127,6 +127,23 @@ def _lies_in(entry: GazetteerEntry, container: GazetteerEntry) -> bool:
     return haversine_km(entry.lat, entry.lon, container.lat, container.lon) <= reach
 
 
+def _located(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
+             anchor: tuple[float, float] | None, home: str) -> dict[str, GazetteerEntry | None]:
+    """Names the text places inside another place, with the entry that lies there (None:
+    no known place of that name lies there)."""
+    where = {(c.mention.start, c.mention.end): e for c, e in chosen}
+    located: dict[str, GazetteerEntry | None] = {}
+    for candidate, entry in chosen:
+        container = where.get((candidate.within.start, candidate.within.end)) if candidate.within else None
+        if container is None or not _can_contain(container, candidate.within_by_area_word):
+            continue
+        inside = [e for e in candidate.entries if _lies_in(e, container)]
+        best = entry if entry in inside else (
+            max(inside, key=lambda e: _score(e, candidate, focus, anchor, home)) if inside else None)
+        located.setdefault(fold(candidate.mention.surface), best)
+    return located
+
+
 def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_FOCUS_COUNTRY,
                    countries_named: set[str] | None = None) -> list[tuple[Candidate, GazetteerEntry]]:
     """Pair every candidate mention with its best gazetteer entry.
@@ -155,25 +172,24 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
         for key in (fold(c.mention.surface), *(fold(n) for n in (e.name, *e.alternate_names))):
             if c.mention.qualifier != "region" or key not in qualified:
                 qualified[key] = e
-    where = {(c.mention.start, c.mention.end): e for c, e in chosen}
+    located = _located(chosen, focus, anchor, default_country)
     paired = []
     for candidate, entry in chosen:
         preferred = qualified.get(fold(candidate.mention.surface))
         if preferred is not None and preferred in candidate.entries:
             entry = preferred
+        key = fold(candidate.mention.surface)
+        if key in located:
+            # Where the text says this name lies decides for all its mentions.
+            if located[key] is None or located[key] not in candidate.entries:
+                continue  # "Thal area of Hangu district" is not the Thal 240 km away
+            entry = located[key]
         if _foreign_out_of_context(entry, default_country, focus, named, candidate.names_facility):
             continue
         if candidate.mention.qualifier == "water" and entry.kind != "water":
             continue  # "the Kurram River" is not Kurram district: the river is not known
         if candidate.names_street:
             continue  # "Wazirabad Road in Sialkot"
-        container = where.get((candidate.within.start, candidate.within.end)) if candidate.within else None
-        if container is not None and _can_contain(container, candidate.within_by_area_word):
-            if not _lies_in(entry, container):
-                inside = [e for e in candidate.entries if _lies_in(e, container)]
-                if not inside:
-                    continue  # "Thal area of Hangu district" is not the Thal 240 km away
-                entry = max(inside, key=lambda e: _score(e, candidate, focus, anchor, default_country))
         if not candidate.exact and _far_from_all(entry, exact_points):
             continue  # "Siddiqabad" near Khar is not Saddiqabad, 700 km away in Punjab
         paired.append((candidate, entry))

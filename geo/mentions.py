@@ -39,7 +39,8 @@ _AFTER_NUMBER = re.compile(r"\d\s?$")  # "5 GB": the word follows a number
 _NUMBERED_NAME = re.compile(r" \d+(?=[.!?”\"'](?!\d)|\s*$)")
 # "X area of Y", "X town in Y", "X in Y": X lies in Y.
 _LIES_IN = re.compile(r"(?:\s+(?P<area>areas?|town|village|tehsil|district|division|locality|neighbourhood|"
-                      r"suburbs?|outskirts|sub-?division))?\s+(?:of|in)\s+(?:the\s+)?", re.IGNORECASE)
+                      r"suburbs?|outskirts|sub-?division))?\s+(?:of|in)\s+(?:the\s+)?"
+                      r"(?:(?:district|tehsil|province|division|city)\s+)?", re.IGNORECASE)
 # "X Road in Y": a street of Y named after X.
 _STREET_OF = re.compile(r"\s+(?:road|street|chowk|bypass)\s+(?:in|of|near)\s+(?:the\s+)?", re.IGNORECASE)
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)

@@ -317,6 +317,9 @@ def test_what_the_new_rules_must_not_touch(text: str, expected: list[str]) -> No
     # "X area of Y district": the X that lies in Y, not a namesake far away.
     ("Two men were shot dead in the Thal area of Hangu district.", {"Thall": "town", "Hangu": "district"}),
     ("A jirga in Thal, Upper Dir, decided.", {"Thal": "town", "Upper Dir": "town"}),
+    # "of district Hangu", and every later bare "Thal" follows.
+    ("Vehicles left the Thal area of district Hangu. The injured reached the hospital in Thal.",
+     {"Thall": "town", "Hangu": "town"}),
     # No namesake inside Peshawar: the Afghan Chamkani is not this one.
     ("A shopkeeper was shot in the Chamkani area of Peshawar near Afghanistan.",
      {"Peshawar": "city", "Afghanistan": "country"}),
