@@ -117,13 +117,16 @@ def _can_contain(container: GazetteerEntry, by_area_word: bool) -> bool:
     return by_area_word and container.kind in ("city", "town")
 
 
-def _lies_in(entry: GazetteerEntry, container: GazetteerEntry) -> bool:
+def _lies_in(entry: GazetteerEntry, container: GazetteerEntry, said_district: bool = False) -> bool:
     """Whether ``entry`` can lie in ``container``: within twice its radius, and at least
-    40 km of a district or 80 km of a city (whose name often stands for its district:
+    120 km of a district or 80 km of a city (whose name often stands for its district:
     "Kulachi area of D.I. Khan")."""
     if entry.kind in _AREA_KINDS:
         return entry.kind != "country"  # a river or a region may run through it
-    reach = max(2 * container.precision_km, 80.0 if container.kind in ("city", "town") else 40.0)
+    # Districts are drawn as their headquarters' point, and some are 300 km across.
+    # A town named with "district" ("Sehwan town of Jamshoro district") stands for it.
+    floor = 80.0 if container.kind in ("city", "town") and not said_district else 120.0
+    reach = max(2 * container.precision_km, floor)
     return haversine_km(entry.lat, entry.lon, container.lat, container.lon) <= reach
 
 
@@ -137,9 +140,13 @@ def _located(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
         container = where.get((candidate.within.start, candidate.within.end)) if candidate.within else None
         if container is None or not _can_contain(container, candidate.within_by_area_word):
             continue
-        inside = [e for e in candidate.entries if _lies_in(e, container)]
-        best = entry if entry in inside else (
-            max(inside, key=lambda e: _score(e, candidate, focus, anchor, home)) if inside else None)
+        if entry.kind in _AREA_KINDS or entry.kind == "district":
+            continue  # "India in Kashmir", "Awaran district of Kalat division": not a namesake question
+        said_district = candidate.within.qualifier in ("district", "province")
+        if _lies_in(entry, container, said_district):
+            continue  # nothing to correct; other rules (qualifiers) keep deciding
+        inside = [e for e in candidate.entries if _lies_in(e, container, said_district)]
+        best = max(inside, key=lambda e: _score(e, candidate, focus, anchor, home)) if inside else None
         located.setdefault(fold(candidate.mention.surface), best)
     return located
 

@@ -41,6 +41,8 @@ _NUMBERED_NAME = re.compile(r" \d+(?=[.!?”\"'](?!\d)|\s*$)")
 _LIES_IN = re.compile(r"(?:\s+(?P<area>areas?|town|village|tehsil|district|division|locality|neighbourhood|"
                       r"suburbs?|outskirts|sub-?division))?\s+(?:of|in)\s+(?:the\s+)?"
                       r"(?:(?:district|tehsil|province|division|city)\s+)?", re.IGNORECASE)
+_ORIGIN_BEFORE = re.compile(r"\b(?:from|of|to|towards|for|natives?|residents?|hailing)\s+(?:the\s+)?$",
+                            re.IGNORECASE)
 # "X Road in Y": a street of Y named after X.
 _STREET_OF = re.compile(r"\s+(?:road|street|chowk|bypass)\s+(?:in|of|near)\s+(?:the\s+)?", re.IGNORECASE)
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
@@ -368,10 +370,16 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
     linked = list(found)
     for i, (first, second) in enumerate(zip(found, found[1:])):
         gap = text[first.mention.end:second.mention.start]
+        if "\n" in gap:
+            continue  # a dateline or headline and the next paragraph say nothing of each other
         if _STREET_OF.fullmatch(gap):
             linked[i] = replace(first, names_street=True)
         elif match := _LIES_IN.fullmatch(gap):
-            linked[i] = replace(first, within=second.mention, within_by_area_word=bool(match["area"]))
+            # "labourers from Multan in Kech district" come from Multan; only an area word
+            # ("from the Thal area of district Hangu") still says where the place lies.
+            origin = _ORIGIN_BEFORE.search(text, max(0, first.mention.start - 20), first.mention.start)
+            if match["area"] or not origin:
+                linked[i] = replace(first, within=second.mention, within_by_area_word=bool(match["area"]))
     return linked
 
 

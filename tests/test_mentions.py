@@ -334,3 +334,26 @@ def test_what_the_new_rules_must_not_touch(text: str, expected: list[str]) -> No
 ])
 def test_where_the_text_says_a_place_lies(text: str, expected: dict[str, str]) -> None:
     assert kinds(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A country acting in a region is no namesake question.
+    ("The atrocities of India in Kashmir continue. India denied the charge.", ["India", "Kashmir"]),
+    # People from X in Y come from X.
+    ("Six labourers from Multan in Kech district were shot dead. Their bodies were sent to Multan.",
+     ["Multan", "Kech"]),
+    ("Natives of Rahim Yar Khan in Gwadar district were killed.", ["Rahim Yar Khan", "Gwadar"]),
+    # A district in its division.
+    ("Awaran district of Kalat division was cut off.", ["Awaran", "Kalat"]),
+    # Districts are wide: a town 118 km from the district's headquarters is still in it.
+    ("Sehwan town of Jamshoro district was flooded.", ["Sehwan", "Jamshoro"]),
+    # A dateline and the next paragraph are no "X in Y".
+    ("QUETTA\nIn Kech district, gunmen struck.", ["Quetta", "Kech"]),
+])
+def test_what_lies_in_must_not_drop(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_lies_in_leaves_a_qualified_sense_alone() -> None:
+    text = "Sibi in Balochistan was hit. The Sibi district administration said so."
+    assert kinds(text) == {"Sibi": "district", "Balochistan": "province"}
