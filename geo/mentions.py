@@ -38,8 +38,11 @@ _AFTER_NUMBER = re.compile(r"\d\s?$")  # "5 GB": the word follows a number
 # 24.") is a channel; "Kech 5, Gwadar 3" or "Pakistan 250 for 6" are counts.
 _NUMBERED_NAME = re.compile(r" \d+(?=[.!?”\"'](?!\d)|\s*$)")
 # "X area of Y", "X town in Y", "X in Y": X lies in Y.
+# A building named after the place counts too: "the Fatehpur shrine in Jhal Magsi district"
+# stands in the Fatehpur of Jhal Magsi.
 _LIES_IN = re.compile(r"(?:\s+(?P<area>areas?|town|village|tehsil|district|division|locality|neighbourhood|"
-                      r"suburbs?|outskirts|sub-?division))?\s+(?:of|in)\s+(?:the\s+)?"
+                      r"suburbs?|outskirts|sub-?division|shrine|mosque|bazaar|market|camp|check\s?post))?"
+                      r"\s+(?:of|in)\s+(?:the\s+)?"
                       r"(?:(?:district|tehsil|province|division|city)\s+)?", re.IGNORECASE)
 _ORIGIN_BEFORE = re.compile(r"\b(?:from|of|to|towards|for|natives?|residents?|hailing)\s+(?:the\s+)?$",
                             re.IGNORECASE)
@@ -379,7 +382,12 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
             # ("from the Thal area of district Hangu") still says where the place lies.
             origin = _ORIGIN_BEFORE.search(text, max(0, first.mention.start - 20), first.mention.start)
             if match["area"] or not origin:
-                linked[i] = replace(first, within=second.mention, within_by_area_word=bool(match["area"]))
+                container = second.mention
+                # "in Balochistan's Jhal Magsi district": the district is the container.
+                if (i + 2 < len(found) and text[container.end:container.end + 2] in ("'s", "’s")
+                        and not text[container.end + 2:found[i + 2].mention.start].strip()):
+                    container = found[i + 2].mention
+                linked[i] = replace(first, within=container, within_by_area_word=bool(match["area"]))
     return linked
 
 

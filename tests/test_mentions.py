@@ -357,3 +357,15 @@ def test_what_lies_in_must_not_drop(text: str, expected: list[str]) -> None:
 def test_lies_in_leaves_a_qualified_sense_alone() -> None:
     text = "Sibi in Balochistan was hit. The Sibi district administration said so."
     assert kinds(text) == {"Sibi": "district", "Balochistan": "province"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A shrine named after a village stands in that village's district; the only
+    # Fatehpur the gazetteer knows is 450 km away in Punjab.
+    ("A blast hit the Fatehpur shrine in Jhal Magsi district.", ["Jhal Magsi"]),
+    # "Balochistan's Jhal Magsi district": the district is where it lies, not the province.
+    ("A blast hit Fatehpur in Balochistan's Jhal Magsi district.", ["Balochistan", "Jhal Magsi"]),
+    ("Fatehpur in Punjab was calm.", ["Fatehpur", "Punjab"]),
+])
+def test_lies_in_through_a_building_or_a_possessive(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
