@@ -10,11 +10,12 @@ checks the shipped file against the package.
 """
 from __future__ import annotations
 
-import csv
 import importlib.util
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .geonames import write_rows
 
 if TYPE_CHECKING:  # shapely is only needed by the rebuild, not when the gazetteer loads
     from shapely.geometry.base import BaseGeometry
@@ -94,10 +95,4 @@ def country_rows(zip_path: Path | None = None) -> list[dict[str, str]]:
 
 def write_countries(path: Path, zip_path: Path | None = None) -> int:
     """Write the countries CSV to ``path``; return the number of rows."""
-    rows = country_rows(zip_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return len(rows)
+    return write_rows(path, COLUMNS, country_rows(zip_path))

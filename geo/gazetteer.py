@@ -42,7 +42,6 @@ _Answer = TypeVar("_Answer")
 #: A spelling variant this close to an exact match is the same place at another level
 #: ("Noshki" the district, "Nushki" the town), so both are candidates.
 SAME_PLACE_KM = 100.0
-_NO_VARIANTS = 10**6  # as a minimum length for variants: never look for them
 
 
 @dataclass
@@ -61,7 +60,7 @@ class Gazetteer:
     # and again (article after article), and each answer costs folding, a skeleton and
     # string similarity; ``add`` clears them.
     _start_memo: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
-    _lookup_memo: dict[tuple[str, int], tuple[tuple[GazetteerEntry, ...], bool]] = field(
+    _lookup_memo: dict[tuple[str, int | None], tuple[tuple[GazetteerEntry, ...], bool]] = field(
         default_factory=dict, repr=False, compare=False)
 
     def add(self, entry: GazetteerEntry, variants: bool = True) -> None:
@@ -112,22 +111,23 @@ class Gazetteer:
         # Spelling variants are only trusted on words of some length (see geo.mentions).
         return len(word) >= 4 and skeleton(word) in self._first_skeletons
 
-    def lookup(self, name: str, min_variant_letters: int) -> tuple[tuple[GazetteerEntry, ...], bool]:
+    def lookup(self, name: str, min_variant_letters: int | None) -> tuple[tuple[GazetteerEntry, ...], bool]:
         """Entries named ``name`` exactly, else its spelling variants; and whether it was exact.
 
         Variants are only looked for when ``name`` has at least ``min_variant_letters``
-        letters: short names have too many lookalikes.
+        letters (short names have too many lookalikes); never with ``None``.
         """
         key = (name, min_variant_letters)
         found = self._lookup_memo.get(key)
         if found is None:
             exact = self.exact(name)
+            variants_allowed = min_variant_letters is not None and len(fold(name)) >= min_variant_letters
             if exact:
-                if len(fold(name)) >= min_variant_letters:
+                if variants_allowed:
                     exact += [e for e in self.variants(name) if e not in exact and any(
                         haversine_km(e.lat, e.lon, x.lat, x.lon) <= SAME_PLACE_KM for x in exact)]
                 found = (tuple(exact), True)
-            elif len(fold(name)) >= min_variant_letters:
+            elif variants_allowed:
                 found = (tuple(self.variants(name)), False)
             else:
                 found = ((), False)
@@ -165,7 +165,7 @@ class Gazetteer:
 
     def is_name(self, name: str) -> bool:
         """True if ``name`` is exactly a known place name."""
-        return bool(self.lookup(name, _NO_VARIANTS)[0])
+        return bool(self.lookup(name, None)[0])
 
     def __len__(self) -> int:
         return len(self.entries)

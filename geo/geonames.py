@@ -95,12 +95,16 @@ def subset_rows() -> list[dict[str, str]]:
     return rows
 
 
-def write_subset(path: Path) -> int:
-    """Write the GeoNames subset CSV to ``path``; return the number of rows."""
-    rows = subset_rows()
+def write_rows(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> int:
+    """Write ``rows`` as a CSV with ``columns`` (Unix line ends, for stable diffs); return the count."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return len(rows)
+
+
+def write_subset(path: Path) -> int:
+    """Write the GeoNames subset CSV to ``path``; return the number of rows."""
+    return write_rows(path, COLUMNS, subset_rows())

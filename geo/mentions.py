@@ -19,7 +19,6 @@ from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, 
                       QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS,
                       NAMESAKE_FACILITIES, OFFICE_TITLES)
 from .records import GazetteerEntry, Mention
-from .spelling import fold
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
 _CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
