@@ -123,6 +123,8 @@ def _lies_in(entry: GazetteerEntry, container: GazetteerEntry, said_district: bo
     "Kulachi area of D.I. Khan")."""
     if entry.kind in _AREA_KINDS:
         return entry.kind != "country"  # a river or a region may run through it
+    if container.kind != "region" and container.country and entry.country != container.country:
+        return False  # "Gomal city of Khyber Pakhtunkhwa" is not the Gomal across the border
     # Districts are drawn as their headquarters' point, and some are 300 km across.
     # A town named with "district" ("Sehwan town of Jamshoro district") stands for it.
     floor = 80.0 if container.kind in ("city", "town") and not said_district else 120.0

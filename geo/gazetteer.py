@@ -25,7 +25,7 @@ from typing import TypeVar
 from .countries import SOURCE as COUNTRY_SOURCE
 from .geonames import VARIANT_COUNTRIES
 from .records import KINDS, GazetteerEntry
-from .spelling import fold, is_variant, skeleton
+from .spelling import fold, is_variant, single_letters, skeleton
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
@@ -52,6 +52,8 @@ class Gazetteer:
     _by_key: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
     _by_skeleton: dict[str, list[tuple[str, GazetteerEntry]]] = field(
         default_factory=lambda: defaultdict(list))
+    # Names whose skeleton is too short, by their letters written once (see ``variants``).
+    _by_single_letters: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
     _casesensitive: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
     # Keys of the first word of every name: a word matching neither starts no name.
     _first_folds: set[str] = field(default_factory=set)
@@ -97,6 +99,8 @@ class Gazetteer:
                 self._by_skeleton[skel].append((name, entry))
                 # A name of several words written as one ("Nokundi" for Nok Kundi).
                 self._first_skeletons.add(skel)
+            elif variants:
+                self._by_single_letters[single_letters(name)].append(entry)
 
     def may_start(self, word: str) -> bool:
         """Whether ``word`` could be the first word of a known name or of a spelling variant."""
@@ -156,7 +160,9 @@ class Gazetteer:
         """Entries whose name is a spelling variant of ``name`` (same skeleton, similar letters)."""
         skel = skeleton(name)
         if len(skel) < _MIN_SKELETON:
-            return []
+            # Only a doubled letter may differ: "Sibbi" is Sibi, but "Saba" is not.
+            return [e for e in self._by_single_letters.get(single_letters(name), ())
+                    if fold(name) not in map(fold, (e.name, *e.alternate_names))]
         found: list[GazetteerEntry] = []
         for known, entry in self._by_skeleton.get(skel, ()):
             if entry not in found and is_variant(name, known):

@@ -39,7 +39,7 @@ _NUMBERED_NAME = re.compile(r" \d+(?=[.!?”\"'](?!\d)|\s*$)")
 # "X area of Y", "X town in Y", "X in Y": X lies in Y.
 # A building named after the place counts too: "the Fatehpur shrine in Jhal Magsi district"
 # stands in the Fatehpur of Jhal Magsi.
-_LIES_IN = re.compile(r"(?:\s+(?P<area>areas?|town|village|tehsil|district|division|locality|neighbourhood|"
+_LIES_IN = re.compile(r"(?:\s+(?P<area>areas?|city|town|village|tehsil|district|division|locality|neighbourhood|"
                       r"suburbs?|outskirts|sub-?division|shrine|mosque|bazaar|market|camp|check\s?post))?"
                       r"\s+(?:of|in)\s+(?:the\s+)?"
                       r"(?:(?:district|tehsil|province|division|city)\s+)?", re.IGNORECASE)

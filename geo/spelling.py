@@ -47,6 +47,15 @@ def fold(name: str) -> str:
     return _NON_LETTERS.sub("", ascii_fold(name).lower())
 
 
+def single_letters(name: str) -> str:
+    """:func:`fold` with doubled letters written once (``"Sibbi"`` → ``"sibi"``).
+
+    Short names have skeletons too small to trust, but a doubled consonant is
+    still the commonest way their spellings differ (Sibbi/Sibi, Kotli/Kottli).
+    """
+    return _DOUBLES.sub(r"\1", fold(name))
+
+
 @lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """Variant-match key: first letter plus the consonant skeleton of the rest.

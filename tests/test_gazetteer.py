@@ -115,6 +115,18 @@ def test_abbreviations_match_only_as_written() -> None:
     assert gazetteer.exact("us") == []
 
 
+@pytest.mark.parametrize("written, known", [("Sibbi", "Sibi"), ("Tirrah", "Tirah")])
+def test_a_short_name_with_a_doubled_letter_is_a_variant(written: str, known: str) -> None:
+    # Their skeletons ("sb", "tr") are too small for the usual variant match.
+    found, exact = default_gazetteer().lookup(written, 5)
+    assert not exact and found and {e.name for e in found} == {known}
+
+
+@pytest.mark.parametrize("written", ["Sabii", "Sebbi", "Sibbu"])
+def test_short_names_differing_in_more_than_a_doubled_letter_stay_apart(written: str) -> None:
+    assert default_gazetteer().lookup(written, 5) == ((), False)
+
+
 @pytest.mark.parametrize("row, message", [
     ("Sibi,,town,29.5,67.8,3,PK,Balochistan,no,,a source, with a comma", "more fields than the header"),
     ("Sibi,,hamlet,29.5,67.8,3,PK,Balochistan,no,,src", "unknown kind"),

@@ -497,6 +497,26 @@ CASES = [
         },
         traps=["Siddiqabad", "Rahim Gul Afridi", "Health Adviser", "Wednesday"],
     ),
+    # Session 3: "X city of <province>" names the province X lies in (and so its
+    # country), and a doubled letter in a short name ("Sibbi") is still Sibi.
+    Case(
+        id="tank_city_of_province_doubled_letter",
+        text=(
+            "TANK: Two policemen escorting a polio team were shot dead in Gomal city of Khyber "
+            "Pakhtunkhwa on Tuesday, officials said. The attackers escaped on motorcycles towards "
+            "the mountains along the Afghanistan border. In Balochistan, a grenade thrown at a "
+            "shop in Sibbi wounded three people, police in Quetta said."
+        ),
+        gold={
+            "Tank": (32.22, 70.38, 15, "town"),
+            "Khyber Pakhtunkhwa": KHYBER_PAKHTUNKHWA,
+            "Afghanistan": AFGHANISTAN,
+            "Balochistan": BALOCHISTAN,
+            "Sibi": (29.54, 67.88, 10, "town"),
+            "Quetta": QUETTA,
+        },
+        traps=["Tuesday"],
+    ),
 ]
 
 
