@@ -154,3 +154,10 @@ university colony
 UNIT_WORDS: frozenset[str] = frozenset("""
 gb mb kb tb
 """.split())
+
+#: Words naming a part of an area ("Upper Kurram", "Southern Punjab"): before a
+#: district, region or province that is not known under the longer name, the
+#: mention is the part, placed at the area it lies in.
+PART_WORDS: frozenset[str] = frozenset("""
+upper lower central north south east west northern southern eastern western
+""".split())

@@ -17,7 +17,7 @@ from .geonames import VARIANT_COUNTRIES as HOME_COUNTRIES
 from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
                       JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, SENTENCE_ADVERBS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
                       QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS,
-                      NAMESAKE_FACILITIES, OFFICE_TITLES)
+                      NAMESAKE_FACILITIES, OFFICE_TITLES, PART_WORDS)
 from .records import GazetteerEntry, Mention
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
@@ -48,6 +48,7 @@ _ORIGIN_BEFORE = re.compile(r"\b(?:from|of|to|towards|for|natives?|residents?|ha
 # "X Road in Y": a street of Y named after X.
 _STREET_OF = re.compile(r"\s+(?:road|street|chowk|bypass)\s+(?:in|of|near)\s+(?:the\s+)?", re.IGNORECASE)
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
+_PART_OF_KINDS = ("district", "region", "province")
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
 
 
@@ -425,9 +426,13 @@ def _stretch_candidates(tokens: list[_Token], start: int, stop: int, sentence: s
             continue
         match = _longest_match(tokens, idx, stop, sentence, article)
         if match:
-            found.append(match[0])
-            spans.append((idx, match[1]))
-            covered.update(range(idx, match[1]))
+            candidate, lo = match[0], idx
+            if idx > start and idx - 1 not in covered:
+                candidate, lo = _with_part_word(tokens, idx - 1, candidate, article)
+            if candidate is not None:
+                found.append(candidate)
+                spans.append((lo, match[1]))
+            covered.update(range(lo, match[1]))
             idx = match[1]
         else:
             idx += 1
@@ -439,6 +444,27 @@ def _stretch_candidates(tokens: list[_Token], start: int, stop: int, sentence: s
         if any(i not in covered and not _explained(tokens[i], i, article) for i in range(lo, hi)):
             doubtful.update(range(lo, hi))
     return [c for c, (lo, hi) in zip(found, spans) if not doubtful.intersection(range(lo, hi))]
+
+
+def _with_part_word(tokens: list[_Token], before: int, candidate: Candidate,
+                    article: _Article) -> tuple[Candidate | None, int]:
+    """"Upper Kurram", "Southern Punjab": the part of an area, placed at the area.
+
+    Returns the candidate (None if it is no place) and the index where it starts.
+    A capitalised part word before a country makes another country's or region's
+    name ("Northern Ireland", "East Pakistan"), not a part of this one.
+    """
+    if tokens[before].lower not in PART_WORDS or not _adjacent(tokens[before], tokens[before + 1]):
+        return candidate, before + 1
+    if all(e.kind == "country" for e in candidate.entries):
+        return None, before
+    areas = tuple(e for e in candidate.entries if e.kind in _PART_OF_KINDS)
+    if not areas:
+        return candidate, before + 1
+    start = tokens[before].start
+    mention = replace(candidate.mention, surface=article.text[start:candidate.mention.end], start=start,
+                      qualifier=candidate.mention.qualifier or areas[0].kind)
+    return replace(candidate, mention=mention, entries=areas), before
 
 
 def _pieces(tokens: list[_Token], start: int, stop: int) -> list[tuple[int, int]]:

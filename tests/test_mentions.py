@@ -369,3 +369,19 @@ def test_lies_in_leaves_a_qualified_sense_alone() -> None:
 ])
 def test_lies_in_through_a_building_or_a_possessive(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+def test_a_part_of_an_area_is_placed_at_the_area() -> None:
+    found = {p.name: p for p in places_in_text(
+        "Elders from Upper Kurram and Lower Kurram met. Floods hit Southern Punjab.", "t.txt")}
+    assert set(found) == {"Kurram", "Punjab"}
+    assert found["Kurram"].surface_forms == ["Upper Kurram", "Lower Kurram"]
+    assert found["Kurram"].entry.kind == "district" and found["Punjab"].entry.kind == "province"
+
+
+@pytest.mark.parametrize("text", [
+    "A scholar from Northern Ireland spoke.",
+    "He had served in East Pakistan before 1971.",
+])
+def test_a_part_word_before_a_country_names_another_place(text: str) -> None:
+    assert names(text) == []
