@@ -125,11 +125,21 @@ def _lies_in(entry: GazetteerEntry, container: GazetteerEntry, said_district: bo
         return entry.kind != "country"  # a river or a region may run through it
     if container.kind != "region" and container.country and entry.country != container.country:
         return False  # "Gomal city of Khyber Pakhtunkhwa" is not the Gomal across the border
+    if container.kind in ("province", "district") and container.admin1 and entry.admin1 \
+            and entry.admin1 != container.admin1:
+        return False  # "Nasirabad, Balochistan" is not the Nasirabad of Sindh
     # Districts are drawn as their headquarters' point, and some are 300 km across.
     # A town named with "district" ("Sehwan town of Jamshoro district") stands for it.
     floor = 80.0 if container.kind in ("city", "town") and not said_district else 120.0
     reach = max(2 * container.precision_km, floor)
     return haversine_km(entry.lat, entry.lon, container.lat, container.lon) <= reach
+
+
+def _as_far_as_said(entry: GazetteerEntry, other: GazetteerEntry, km: float) -> bool:
+    """Whether ``entry`` can lie ``km`` (by road, so up to half again as far in a straight
+    line, or less) from ``other``, allowing for both places' extent."""
+    slack = 10.0 + entry.precision_km + other.precision_km
+    return haversine_km(entry.lat, entry.lon, other.lat, other.lon) <= 1.5 * km + slack
 
 
 def _located(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
@@ -140,7 +150,16 @@ def _located(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
     located: dict[str, GazetteerEntry | None] = {}
     for candidate, entry in chosen:
         container = where.get((candidate.within.start, candidate.within.end)) if candidate.within else None
-        if container is None or not _can_contain(container, candidate.within_by_area_word):
+        if container is None:
+            continue
+        if candidate.within_km is not None:
+            # "Nasirabad, 40 kilometres from Turbat": a namesake 490 km away is not meant.
+            near = [e for e in candidate.entries if _as_far_as_said(e, container, candidate.within_km)]
+            if entry not in near:
+                located.setdefault(fold(candidate.mention.surface), max(
+                    near, key=lambda e: _score(e, candidate, focus, anchor, home)) if near else None)
+            continue
+        if not _can_contain(container, candidate.within_by_area_word):
             continue
         if entry.kind in _AREA_KINDS or entry.kind == "district":
             continue  # "India in Kashmir", "Awaran district of Kalat division": not a namesake question

@@ -161,3 +161,10 @@ gb mb kb tb
 PART_WORDS: frozenset[str] = frozenset("""
 upper lower central north south east west northern southern eastern western
 """.split())
+
+#: Streets and squares, which Pakistani towns name after other towns ("Hunza Chowk"
+#: in Gilgit, "Peshawar Mor" in Islamabad, "Kohat Road" in Peshawar): a place name
+#: right before one of these is the street's name, not a mention of that place.
+STREET_WORDS: frozenset[str] = frozenset("""
+road street chowk chowrangi mor adda avenue lane
+""".split())

@@ -17,7 +17,7 @@ from .geonames import VARIANT_COUNTRIES as HOME_COUNTRIES
 from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
                       JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, SENTENCE_ADVERBS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
                       QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS,
-                      NAMESAKE_FACILITIES, OFFICE_TITLES, PART_WORDS)
+                      NAMESAKE_FACILITIES, OFFICE_TITLES, PART_WORDS, STREET_WORDS)
 from .records import GazetteerEntry, Mention
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
@@ -45,6 +45,18 @@ _LIES_IN = re.compile(r"(?:\s+(?P<area>areas?|city|town|village|tehsil|district|
                       r"(?:(?:district|tehsil|province|division|city)\s+)?", re.IGNORECASE)
 _ORIGIN_BEFORE = re.compile(r"\b(?:from|of|to|towards|for|natives?|residents?|hailing)\s+(?:the\s+)?$",
                             re.IGNORECASE)
+# "Nasirabad, 40 kilometres from Turbat", "Hoshab, some 70km north of Turbat": X lies
+# about that far from Y.
+_DISTANCE_FROM = re.compile(r",?\s+(?:about|some|around|nearly|roughly|over|almost|at least)?\s*"
+                            r"(?P<km>\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?P<unit>km|kms|kilometres?|kilometers?|miles?)\s+"
+                            r"(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+)?(?:from|of|away from)\s+",
+                            re.IGNORECASE)
+# "Nasirabad near Turbat": within a short drive.
+_NEAR = re.compile(r",?\s+(?:near|close to|outside|on the outskirts of)\s+(?:the\s+)?", re.IGNORECASE)
+NEAR_KM = 40.0
+# "Nasirabad, Balochistan." or "Fatehpur, Jhal Magsi district": a place, then where it lies.
+_APPOSITION = ", "
+_LIST_GAPS = (", ", " and ", " or ", ", and ", " & ")
 # "X Road in Y": a street of Y named after X.
 _STREET_OF = re.compile(r"\s+(?:road|street|chowk|bypass)\s+(?:in|of|near)\s+(?:the\s+)?", re.IGNORECASE)
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
@@ -82,6 +94,7 @@ class Candidate:
     # district), and whether an area word said so ("Chamkani area of Peshawar").
     within: Mention | None = None
     within_by_area_word: bool = False
+    within_km: float | None = None  # "X, 40 km from Y": how far from it the text says
     names_street: bool = False   # "Wazirabad Road in Sialkot": a street, not the town
 
 
@@ -306,6 +319,8 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
     first = tokens[idx]
     if first.lower in UNIT_WORDS and _AFTER_NUMBER.search(article.text, max(0, first.start - 3), first.start):
         return False  # "a 5 GB file": a unit, not Gilgit-Baltistan
+    if _names_a_street(tokens, idx, idx + length, article.text):
+        return False  # "near Hunza Chowk" (in Gilgit): the square, not Hunza
     if length > 1:
         return True
     word = tokens[idx]
@@ -327,6 +342,13 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
         # A capitalised sentence opener that only matches a hamlet is rarely the hamlet.
         return False
     return True
+
+
+def _names_a_street(tokens: list[_Token], start: int, end: int, text: str) -> bool:
+    # A route between two places names both ends: "the Bannu-Lakki road", "Quetta-Chaman road".
+    if end >= len(tokens) or tokens[end].lower not in STREET_WORDS or not _adjacent(tokens[end - 1], tokens[end]):
+        return False
+    return text[tokens[start].start - 1:tokens[start].start] != "-" and text[tokens[end - 1].end:tokens[end - 1].end + 1] != "-"
 
 
 def _names_a_group(tokens: list[_Token], end: int) -> bool:
@@ -377,6 +399,13 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
             continue  # a dateline or headline and the next paragraph say nothing of each other
         if _STREET_OF.fullmatch(gap):
             linked[i] = replace(first, names_street=True)
+        elif distance := _DISTANCE_FROM.fullmatch(gap):
+            km = float(distance["km"]) * (1.609 if distance["unit"].lower().startswith("mile") else 1.0)
+            linked[i] = replace(first, within=second.mention, within_km=km)
+        elif _NEAR.fullmatch(gap):
+            linked[i] = replace(first, within=second.mention, within_km=NEAR_KM)
+        elif gap == _APPOSITION and _apposition(found, i, text):
+            linked[i] = replace(first, within=second.mention)
         elif match := _LIES_IN.fullmatch(gap):
             # "labourers from Multan in Kech district" come from Multan; only an area word
             # ("from the Thal area of district Hangu") still says where the place lies.
@@ -389,6 +418,24 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
                     container = found[i + 2].mention
                 linked[i] = replace(first, within=container, within_by_area_word=bool(match["area"]))
     return linked
+
+
+def _apposition(found: list[Candidate], i: int, text: str) -> bool:
+    """Whether "X, Y" at ``found[i]`` says where X lies rather than listing two places.
+
+    Y must be a province or a district (as qualified or known) and must end the list:
+    "in Nasirabad, Balochistan." or "in Turbat, Kech district, gunmen …", not
+    "in Karachi, Quetta and Lahore" or "Sindh, Balochistan and Punjab".
+    """
+    first, second = found[i], found[i + 1]
+    if not (second.mention.qualifier in ("district", "province")
+            or all(e.kind in ("province", "district") for e in second.entries)):
+        return False
+    if i > 0 and text[found[i - 1].mention.end:first.mention.start] in _LIST_GAPS:
+        return False
+    if i + 2 < len(found) and text[second.mention.end:found[i + 2].mention.start] in _LIST_GAPS:
+        return False
+    return True
 
 
 def _run_candidates(tokens: list[_Token], r_start: int, r_end: int, sentence: str,

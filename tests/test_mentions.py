@@ -385,3 +385,42 @@ def test_a_part_of_an_area_is_placed_at_the_area() -> None:
 ])
 def test_a_part_word_before_a_country_names_another_place(text: str) -> None:
     assert names(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Streets and squares are named after other towns: the street is not the town.
+    ("A man was shot dead near Hunza Chowk, in Gilgit city.", ["Gilgit"]),
+    ("A man was shot dead near Hunza Road.", []),
+    ("A cracker exploded near Peshawar Mor in Islamabad.", ["Islamabad"]),
+    ("Protesters gathered on Kashmir Road.", []),
+    # A route between two places names both of them.
+    ("Traffic on the Bannu-Lakki road was suspended.", ["Bannu", "Lakki"]),
+    ("Gunmen blocked the Quetta-Chaman road.", ["Chaman", "Quetta"]),
+])
+def test_a_street_named_after_a_town_is_not_the_town(text: str, expected: list[str]) -> None:
+    assert sorted(names(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Distances and nearness say where a place lies: the Nasirabad the gazetteer knows
+    # (in Sindh) is 490 km from Turbat, so it is not the one meant; Turbat stays.
+    ("In another incident in Nasirabad, 40 kilometres from Turbat, a grenade hit a house.", ["Turbat"]),
+    ("A grenade hit a house in Nasirabad near Turbat.", ["Turbat"]),
+    ("A grenade hit a house in Nasirabad, Kech district.", ["Kech"]),
+    # "X, province": the Nasirabad of Balochistan is the district, not the Sindh town.
+    ("A grenade hit a house in Nasirabad, Balochistan.", ["Balochistan", "Nasirabad"]),
+    # A place that is where the text says stays: Mastung is 45 km from Quetta by road.
+    ("A bus was attacked in Mastung, 50km south of Quetta.", ["Mastung", "Quetta"]),
+    ("A bus was attacked in Mastung near Quetta.", ["Mastung", "Quetta"]),
+    # A list is no apposition: Karachi is not said to lie in Balochistan.
+    ("Protests were held in Karachi, Balochistan and Punjab.", ["Balochistan", "Karachi", "Punjab"]),
+    ("Protests were held in Lahore, Karachi, Sindh, and Quetta.", ["Karachi", "Lahore", "Quetta", "Sindh"]),
+])
+def test_distance_nearness_and_apposition_say_where_a_place_lies(text: str, expected: list[str]) -> None:
+    assert sorted(names(text)) == expected
+
+
+def test_a_province_named_after_a_place_keeps_the_namesake_in_that_province() -> None:
+    [nasirabad] = [p for p in places_in_text("A grenade hit a house in Nasirabad, Balochistan.", "t.txt")
+                   if p.name == "Nasirabad"]
+    assert nasirabad.entry.kind == "district" and nasirabad.entry.admin1 == "Balochistan"
