@@ -233,6 +233,8 @@ class _Article:
 
 def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, article: _Article) -> bool:
     words = [t for t in run if t.lower not in NAME_CONNECTORS]
+    if before is not None and before.lower == "alias":
+        return True  # "Shani alias Kana", "Rashid alias Kohat": a nickname, even a town's name
     if article.whole_name(run):
         return False
     cue_before = before is not None and before.lower in PERSON_CUES

@@ -72,6 +72,8 @@ def test_qualifier_selects_the_administrative_level() -> None:
     "Senior district police officer Rana Dilawar said the train was still there.",
     "The Pakistan Institute for Conflict and Security Studies published a report.",
     "Security forces rescued the passengers.",
+    # A nickname after "alias" is a person's, even when it is a town's name.
+    "He was identified as Rashid alias Kohat.",
 ])
 def test_not_places(text: str) -> None:
     assert names(text) == []
