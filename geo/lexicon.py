@@ -166,5 +166,5 @@ upper lower central north south east west northern southern eastern western
 #: in Gilgit, "Peshawar Mor" in Islamabad, "Kohat Road" in Peshawar): a place name
 #: right before one of these is the street's name, not a mention of that place.
 STREET_WORDS: frozenset[str] = frozenset("""
-road street chowk chowrangi mor adda avenue lane
+road street chowk chowrangi mor adda avenue lane highway motorway
 """.split())

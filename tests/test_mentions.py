@@ -395,6 +395,8 @@ def test_a_part_word_before_a_country_names_another_place(text: str) -> None:
     ("A man was shot dead near Hunza Road.", []),
     ("A cracker exploded near Peshawar Mor in Islamabad.", ["Islamabad"]),
     ("Protesters gathered on Kashmir Road.", []),
+    ("Armed men block Makran highway, torch vehicles", []),
+    ("Traffic on the Indus Highway near Dera Ismail Khan resumed.", ["Dera Ismail Khan"]),
     # A route between two places names both of them.
     ("Traffic on the Bannu-Lakki road was suspended.", ["Bannu", "Lakki"]),
     ("Gunmen blocked the Quetta-Chaman road.", ["Chaman", "Quetta"]),
