@@ -91,10 +91,12 @@ class Candidate:
     exact: bool = True      # False when only spelling variants of the words matched
     names_facility: bool = False  # a building named after it follows: "Madina mosque"
     # The mention this one is said to lie in ("Thal area of Hangu district" → Hangu
-    # district), and whether an area word said so ("Chamkani area of Peshawar").
+    # district), and whether an area word said so ("Chamkani area of Peshawar"); with
+    # ``within_km``, the mention it is said to lie that far from or near ("Nasirabad,
+    # 40 kilometres from Turbat", "Mastung near Quetta").
     within: Mention | None = None
     within_by_area_word: bool = False
-    within_km: float | None = None  # "X, 40 km from Y": how far from it the text says
+    within_km: float | None = None
     names_street: bool = False   # "Wazirabad Road in Sialkot": a street, not the town
 
 
