@@ -70,7 +70,7 @@ ssp dig igp sho deputy judge justice imam maulana mullah sheikh nawab
 leader leaders founder activist activists passenger driver son daughter father mother
 brother sister wife husband mayor emir king queen prince
 adviser advisers advisor advisors aide aides assistant commissioner dpo rpo cpo ig mna mpa
-dc dco ac sdpo dsp asp sp aig sdm
+dc dco ac sdpo dsp asp sp aig sdm mufti haji qari allama
 """.split())
 
 #: Verbs that follow a person's name in reporting ("X said").
@@ -93,6 +93,9 @@ naveed nasir noor qasim rafiq raheel rashid rehman rahman riaz saeed sajid salma
 sami saleem salim shabbir shakeel shoaib sohail sultan tahir waqar yasin yousaf
 yusuf zafar zahid zubair ayesha aisha fatima maryam mariam nusrat shireen sana
 hina zainab allah antonio antónio mao xi joe donald narendra vladimir abdullahi
+khurram saqlain shahzad waqas bilal hamza fahad adnan asad danish junaid nouman noman
+owais uzair zeeshan jamil shafiq rauf wajid sajjad irfan imtiaz mumtaz naeem waseem wasim
+arshad amjad asghar shaukat zahoor zulfiqar
 """.split())
 
 #: Facilities named after the place they stand in ("Loralai Tehsil Headquarters",
@@ -160,7 +163,8 @@ gb mb kb tb
 #: mention is the part, placed at the area it lies in.
 PART_WORDS: frozenset[str] = frozenset("""
 upper lower central north south east west northern southern eastern western
-""".split())
+wara loi kuz
+""".split())  # Pashto: wara/kuz "lower", loi "upper" ("Wara Mamund", "Loi Mamund")
 
 #: Streets and squares, which Pakistani towns name after other towns ("Hunza Chowk"
 #: in Gilgit, "Peshawar Mor" in Islamabad, "Kohat Road" in Peshawar): a place name

@@ -366,10 +366,22 @@ def _after_locative(tokens: list[_Token], idx: int) -> bool:
     return idx > 0 and tokens[idx - 1].lower in LOCATIVE_WORDS
 
 
+_DATELINE_END = re.compile(r"\s*(?:[:,(—–]|-{1,2}\s)")
+
+
 def _is_dateline(token: _Token, article: _Article) -> bool:
-    """The capitalised place name that opens a report: "HUB:" or "TURBAT, Pakistan (AP) —"."""
-    head = article.text[:token.start]
-    return not head.strip() and token.text.isupper()
+    """The place name that opens a report: "HUB:" or "TURBAT, Pakistan (AP) —".
+
+    It may follow a headline ("Soldier martyred\n\nMIRANSHAH: …") but starts its
+    line, and is written in capitals or followed by the dateline's colon or dash.
+    """
+    line_start = article.text.rfind("\n", 0, token.start) + 1
+    if article.text[line_start:token.start].strip():
+        return False
+    if not article.text[:line_start].strip():
+        return token.text.isupper()  # the very first word: "HUB" in "HUB: …"
+    return bool(_DATELINE_END.match(article.text, token.end)) and (
+        token.text.isupper() or article.text.startswith(":", token.end))
 
 
 def countries_in_demonyms(text: str) -> set[str]:
@@ -535,7 +547,8 @@ def _explained(token: _Token, index: int, article: _Article) -> bool:
     """True for a leftover capitalised word that cannot be part of a longer name."""
     word = token.lower
     if (word in NOT_PLACES or word in DEMONYMS or word in QUALIFIER_KINDS or word in FACILITY_WORDS
-            or word in JURISDICTION_HEADS or word in PORTFOLIO_WORDS or word in PERSON_CUES):
+            or word in JURISDICTION_HEADS or word in PORTFOLIO_WORDS or word in PERSON_CUES
+            or word in PART_WORDS):
         return True  # titles too: "SSP" in "SSP Jacobabad", "DC" in "Khuzdar DC"
     # A sentence opener such as "In", "Later" or "Officials" is an ordinary word.
     return index == 0 and (article.uses_in_lowercase(word) or len(word) <= 3 or word in SENTENCE_ADVERBS)
@@ -565,6 +578,16 @@ def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Art
             office = _office_place(tokens, title, j, article)
             people.update(range(title, j if office is None else office))
             j = title
+        elif title is None and not article.whole_name(tokens[i:j]):
+            # "a trader from Quetta Muhammad Ali": a known place, then a given name
+            # that starts a person's name, with no comma between them.
+            given = next((k for k in range(i + 1, j) if tokens[k].lower in GIVEN_NAMES
+                          and article.whole_name(tokens[i:k])
+                          and not any(article.whole_name(tokens[i:m]) for m in range(k + 1, j + 1))), None)
+            if given is not None:
+                article.person_words.add(" ".join(t.lower for t in tokens[given:j]))
+                people.update(range(given, j))
+                j = given
         piece = tokens[i:j]
         before = tokens[i - 1] if i > 0 else None
         after = tokens[j] if j < len(tokens) else None

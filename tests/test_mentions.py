@@ -428,3 +428,27 @@ def test_a_province_named_after_a_place_keeps_the_namesake_in_that_province() ->
     [nasirabad] = [p for p in places_in_text("A grenade hit a house in Nasirabad, Balochistan.", "t.txt")
                    if p.name == "Nasirabad"]
     assert nasirabad.entry.kind == "district" and nasirabad.entry.admin1 == "Balochistan"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A dateline after the headline is still the dateline, in capitals or with its colon.
+    ("Soldier martyred in blast\n\nWANA: A soldier was martyred on Thursday.", ["Wana"]),
+    ("Soldier martyred in blast\n\nMiranshah: A soldier was martyred on Thursday.", ["Miran Shah"]),
+    # A capitalised word opening a later paragraph is no dateline.
+    ("Soldier martyred in blast\n\nMiranshah was tense on Thursday.", []),
+])
+def test_a_dateline_may_follow_the_headline(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "A trader from Quetta Muhammad Ali was injured.",
+    "A scholar from Quetta Mufti Sher Zaman was injured.",
+])
+def test_a_place_right_before_a_persons_name_is_kept(text: str) -> None:
+    assert names(text) == ["Quetta"]
+
+
+def test_a_pashto_part_word_names_a_part_of_the_tehsil() -> None:
+    [mamund] = [p for p in places_in_text("A blast hit Loi Mamund in Bajaur.", "t.txt") if p.name == "Mamund"]
+    assert mamund.surface_forms == ["Loi Mamund"]

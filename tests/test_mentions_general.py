@@ -517,6 +517,34 @@ CASES = [
         },
         traps=["Tuesday"],
     ),
+    # Session 3, round 9 of real reports: a dateline after the headline, a place
+    # glued to the name of a person from there, a given name that spells like a
+    # district, a Pashto "lower" before a tehsil, and a neighbour's province and a
+    # world region.
+    Case(
+        id="miranshah_headline_dateline_given_names",
+        text=(
+            "Soldier martyred in North Waziristan blast\n\n"
+            "MIRANSHAH: A soldier was martyred and two were injured when an improvised explosive "
+            "device went off near their vehicle on Thursday, the military's media wing said. A "
+            "religious scholar from Gupis Mufti Sher Zaman, who was travelling with the convoy, was"
+            " also hurt. Constables Saqlain and Khurram, posted in the Wara Mamund tehsil of "
+            "Bajaur, were shot dead in a separate attack. Officials said the militants had crossed "
+            "over from Nuristan in Afghanistan, and a visiting delegation from the Middle East "
+            "condemned the violence."
+        ),
+        gold={
+            "North Waziristan": (32.95, 70.05, 60, "district"),
+            "Miran Shah": (33.00, 70.07, 10, "town"),
+            "Gupis": (36.23, 73.44, 10, "town"),
+            "Mamund": (34.80, 71.40, 30, "district"),
+            "Bajaur": (34.78, 71.52, 40, "district"),
+            "Nuristan": (35.30, 70.90, 120, "province"),
+            "Afghanistan": AFGHANISTAN,
+            "Middle East": (29.0, 41.0, 2500, "region"),
+        },
+        traps=["Mufti Sher Zaman", "Saqlain", "Khurram", "Thursday"],
+    ),
 ]
 
 
