@@ -12,9 +12,10 @@ from collections import Counter
 from statistics import median
 
 from .gazetteer import haversine_km
+from .lexicon import GENERIC_LOCALITIES
 from .mentions import Candidate
 from .records import GazetteerEntry
-from .spelling import fold
+from .spelling import fold, skeleton
 
 DEFAULT_FOCUS_COUNTRY = "PK"
 #: Foreign places smaller than this need their country named in the article.
@@ -87,6 +88,29 @@ def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
     # A mosque or hospital named after a holy city ("Madina mosque") is local, however
     # large the city it is named after.
     return names_facility or entry.population < FOREIGN_CITY_POPULATION
+
+
+#: A neighbourhood with a name many cities share must lie this close to another
+#: place the article names (its city).
+GENERIC_LOCALITY_KM = 30.0
+_QUALIFIED_AREAS = ("district", "province")
+
+
+def _generic_locality_elsewhere(candidate: Candidate, entry: GazetteerEntry,
+                                points: list[tuple[float, float]]) -> bool:
+    """"Saddar" in a report from Rawalpindi is not Karachi's Saddar."""
+    if fold(candidate.mention.surface) not in GENERIC_LOCALITIES:
+        return False
+    others = [p for p in points if (p[0], p[1]) != (entry.lat, entry.lon)]
+    return not any(haversine_km(entry.lat, entry.lon, lat, lon) <= GENERIC_LOCALITY_KM for lat, lon in others)
+
+
+def _settlement_for_an_area(candidate: Candidate, entry: GazetteerEntry) -> bool:
+    """"Haveli district" is not the town Haveli Lakha: a settlement stands for a named
+    district or province only under its own main name, however spelt ("Sibi district"
+    → Sibi, "Shujabad tehsil" → Shujaabad)."""
+    return (candidate.mention.qualifier in _QUALIFIED_AREAS and entry.kind not in _ADMIN_KINDS
+            and entry.kind != "country" and skeleton(entry.name) != skeleton(candidate.mention.surface))
 
 
 #: A place matched only by a spelling variant must lie this close to one of the article's
@@ -184,6 +208,9 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
     focus = focus_country(candidates, default_country)
     anchor = _anchor(candidates, focus)
     exact_points = _exact_points(candidates)
+    # Every single-sense place named, areas aside (a dateline's city among them).
+    all_points = [(c.entries[0].lat, c.entries[0].lon) for c in candidates
+                  if len(c.entries) == 1 and c.entries[0].kind not in _AREA_KINDS]
     named = set(countries_named or ()) | {
         c.entries[0].country for c in candidates
         if len(c.entries) == 1 and c.entries[0].kind == "country"}
@@ -214,6 +241,10 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
             entry = located[key]
         if _foreign_out_of_context(entry, default_country, focus, named, candidate.names_facility):
             continue
+        if _generic_locality_elsewhere(candidate, entry, all_points):
+            continue  # "RAWALPINDI: … shot dead in Saddar"
+        if _settlement_for_an_area(candidate, entry):
+            continue  # "Haveli district" (Azad Kashmir) is not Haveli Lakha in Punjab
         if candidate.mention.qualifier == "water" and entry.kind != "water":
             continue  # "the Kurram River" is not Kurram district: the river is not known
         if candidate.names_street:

@@ -172,3 +172,11 @@ wara loi kuz
 STREET_WORDS: frozenset[str] = frozenset("""
 road street chowk chowrangi mor adda avenue lane highway motorway
 """.split())
+
+#: Neighbourhood names that most Pakistani cities have ("Saddar" is the cantonment bazaar
+#: of Karachi, Rawalpindi, Peshawar, Quetta …): the gazetteer's one is only meant when
+#: its city is named too.
+GENERIC_LOCALITIES: frozenset[str] = frozenset("""
+saddar sadar cantt cantonment gulberg modeltown civillines satellitetown gardentown
+defence
+""".split())

@@ -452,3 +452,17 @@ def test_a_place_right_before_a_persons_name_is_kept(text: str) -> None:
 def test_a_pashto_part_word_names_a_part_of_the_tehsil() -> None:
     [mamund] = [p for p in places_in_text("A blast hit Loi Mamund in Bajaur.", "t.txt") if p.name == "Mamund"]
     assert mamund.surface_forms == ["Loi Mamund"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Every city has a Saddar: Karachi's is meant only when Karachi is named.
+    ("RAWALPINDI: A soldier was shot dead in Saddar on Monday.", ["Rawalpindi"]),
+    ("DSP Saddar circle arrived at the site in Dera Ismail Khan.", ["Dera Ismail Khan"]),
+    ("KARACHI: Shops in Saddar were shut after the blast.", ["Karachi", "Saddar"]),
+    # A town stands for a named district only under its own name.
+    ("Two people were killed near the LoC in Haveli district.", []),
+    ("The attack happened in Sibi district.", ["Sibi"]),
+    ("The victims came from Shujabad tehsil of Multan district.", ["Shujaabad", "Multan"]),
+])
+def test_shared_neighbourhood_names_and_districts_need_their_own_place(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
