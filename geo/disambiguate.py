@@ -8,6 +8,7 @@ same name, unless qualified), and population.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from statistics import median
 
@@ -94,6 +95,8 @@ def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
 #: place the article names (its city).
 GENERIC_LOCALITY_KM = 30.0
 _QUALIFIED_AREAS = ("district", "province")
+# GeoNames names some district headquarters "Jhang City", "Attock City".
+_TOWN_SUFFIX = re.compile(r"\s+(?:city|town|cantonment|cantt)$", re.IGNORECASE)
 
 
 def _generic_locality_elsewhere(candidate: Candidate, entry: GazetteerEntry,
@@ -110,7 +113,8 @@ def _settlement_for_an_area(candidate: Candidate, entry: GazetteerEntry) -> bool
     district or province only under its own main name, however spelt ("Sibi district"
     → Sibi, "Shujabad tehsil" → Shujaabad)."""
     return (candidate.mention.qualifier in _QUALIFIED_AREAS and entry.kind not in _ADMIN_KINDS
-            and entry.kind != "country" and skeleton(entry.name) != skeleton(candidate.mention.surface))
+            and entry.kind != "country"
+            and skeleton(_TOWN_SUFFIX.sub("", entry.name)) != skeleton(candidate.mention.surface))
 
 
 #: A place matched only by a spelling variant must lie this close to one of the article's
@@ -214,7 +218,9 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
     named = set(countries_named or ()) | {
         c.entries[0].country for c in candidates
         if len(c.entries) == 1 and c.entries[0].kind == "country"}
-    chosen = [(c, max(c.entries, key=lambda e: _score(e, c, focus, anchor, default_country)))
+    # "Jhang district" is better placed at Jhang City than at Jhang Sadr (see below).
+    chosen = [(c, max([e for e in c.entries if not _settlement_for_an_area(c, e)] or c.entries,
+                      key=lambda e: _score(e, c, focus, anchor, default_country)))
               for c in candidates]
     # Keys of every qualified choice: the surface as written and each name of the entry
     # ("Las Bela district" → Lasbela, Las Bela …), so a bare "Lasbela" later follows it.

@@ -348,7 +348,7 @@ def test_where_the_text_says_a_place_lies(text: str, expected: dict[str, str]) -
     # A district in its division.
     ("Awaran district of Kalat division was cut off.", ["Awaran", "Kalat"]),
     # Districts are wide: a town 118 km from the district's headquarters is still in it.
-    ("Sehwan town of Jamshoro district was flooded.", ["Sehwan", "Jamshoro"]),
+    ("Sehwan town of Jamshoro district was flooded.", ["Sehwan", "Jamshoro District"]),
     # A dateline and the next paragraph are no "X in Y".
     ("QUETTA\nIn Kech district, gunmen struck.", ["Quetta", "Kech"]),
 ])
@@ -460,9 +460,12 @@ def test_a_pashto_part_word_names_a_part_of_the_tehsil() -> None:
     ("DSP Saddar circle arrived at the site in Dera Ismail Khan.", ["Dera Ismail Khan"]),
     ("KARACHI: Shops in Saddar were shut after the blast.", ["Karachi", "Saddar"]),
     # A town stands for a named district only under its own name.
-    ("Two people were killed near the LoC in Haveli district.", []),
+    ("Two people were killed near the LoC in Haveli district.", ["Haveli District"]),
     ("The attack happened in Sibi district.", ["Sibi"]),
     ("The victims came from Shujabad tehsil of Multan district.", ["Shujaabad", "Multan"]),
+    ("Police in Jhang district and Attock district were alerted.", ["Jhang City", "Attock City"]),
+    # No district is called Lakha: the town Haveli Lakha is not meant.
+    ("Two people were killed near the LoC in Haveli Lakha district.", ["Haveli Lakha"]),
 ])
 def test_shared_neighbourhood_names_and_districts_need_their_own_place(text: str, expected: list[str]) -> None:
     assert names(text) == expected
