@@ -128,8 +128,11 @@ class Gazetteer:
             variants_allowed = min_variant_letters is not None and len(fold(name)) >= min_variant_letters
             if exact:
                 if variants_allowed:
+                    # Only at another level: "Karachi West District" is no variant of
+                    # "Karachi East" (the same kind of place, 15 km away, is another place).
                     exact += [e for e in self.variants(name) if e not in exact and any(
-                        haversine_km(e.lat, e.lon, x.lat, x.lon) <= SAME_PLACE_KM for x in exact)]
+                        haversine_km(e.lat, e.lon, x.lat, x.lon) <= SAME_PLACE_KM for x in exact)
+                        and e.kind not in {x.kind for x in exact}]
                 found = (tuple(exact), True)
             elif variants_allowed:
                 found = (tuple(self.variants(name)), False)

@@ -77,6 +77,11 @@ def test_overlay_rows_are_complete_and_sourced() -> None:
                 entry.name
 
 
+def test_overlay_has_one_kind_of_line_end() -> None:
+    # Rows pasted from other tools bring Windows line ends; diffs then show whole blocks.
+    assert b"\r" not in OVERLAY_CSV.read_bytes()
+
+
 def test_overlay_covers_the_classes_geonames_lacks() -> None:
     by_kind: dict[str, set[str]] = {}
     for entry in overlay_entries():

@@ -469,3 +469,11 @@ def test_a_pashto_part_word_names_a_part_of_the_tehsil() -> None:
 ])
 def test_shared_neighbourhood_names_and_districts_need_their_own_place(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+def test_a_same_kind_lookalike_is_another_place_not_a_spelling() -> None:
+    # "East" and "West" share a consonant skeleton; Karachi's districts must stay apart.
+    found = {p.name: p.surface_forms for p in places_in_text(
+        "Police in District East and District West raided hideouts. In Karachi South, a man was shot.", "t.txt")}
+    assert found == {"Karachi East District": ["District East"], "Karachi West District": ["District West"],
+                     "Karachi South District": ["Karachi South"]}
