@@ -100,18 +100,23 @@ _TOWN_SUFFIX = re.compile(r"\s+(?:city|town|cantonment|cantt)$", re.IGNORECASE)
 
 
 def _generic_locality_elsewhere(candidate: Candidate, entry: GazetteerEntry,
-                                points: list[tuple[float, float]]) -> bool:
-    """"Saddar" in a report from Rawalpindi is not Karachi's Saddar."""
-    if fold(candidate.mention.surface) not in GENERIC_LOCALITIES:
+                                points: list[tuple[str, float, float]]) -> bool:
+    """"Saddar" in a report from Rawalpindi is not Karachi's Saddar.
+
+    ``points`` are the article's single-sense places as (name key, lat, lon).
+    """
+    key = fold(candidate.mention.surface)
+    if key not in GENERIC_LOCALITIES:
         return False
-    others = [p for p in points if (p[0], p[1]) != (entry.lat, entry.lon)]
-    return not any(haversine_km(entry.lat, entry.lon, lat, lon) <= GENERIC_LOCALITY_KM for lat, lon in others)
+    return not any(haversine_km(entry.lat, entry.lon, lat, lon) <= GENERIC_LOCALITY_KM
+                   for other, lat, lon in points if other != key)
 
 
 def _settlement_for_an_area(candidate: Candidate, entry: GazetteerEntry) -> bool:
-    """"Haveli district" is not the town Haveli Lakha: a settlement stands for a named
-    district or province only under its own main name, however spelt ("Sibi district"
-    → Sibi, "Shujabad tehsil" → Shujaabad)."""
+    """"Haveli district" is not the town Haveli Lakha: a settlement stands best for a
+    named district or province under its own main name, however spelt ("Sibi district"
+    → Sibi, "Shujabad tehsil" → Shujaabad). Used as a preference among namesakes only:
+    "DG Khan district" still finds Dera Ghazi Khan."""
     return (candidate.mention.qualifier in _QUALIFIED_AREAS and entry.kind not in _ADMIN_KINDS
             and entry.kind != "country"
             and skeleton(_TOWN_SUFFIX.sub("", entry.name)) != skeleton(candidate.mention.surface))
@@ -183,9 +188,10 @@ def _located(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
         if candidate.within_km is not None:
             # "Nasirabad, 40 kilometres from Turbat": a namesake 490 km away is not meant.
             near = [e for e in candidate.entries if _as_far_as_said(e, container, candidate.within_km)]
-            if entry not in near:
-                located.setdefault(fold(candidate.mention.surface), max(
-                    near, key=lambda e: _score(e, candidate, focus, anchor, home)) if near else None)
+            if entry in near or not (near or candidate.within_decides and len(candidate.entries) > 1):
+                continue  # a place with no namesake, farther than said, is still that place
+            located.setdefault(fold(candidate.mention.surface), max(
+                near, key=lambda e: _score(e, candidate, focus, anchor, home)) if near else None)
             continue
         if not _can_contain(container, candidate.within_by_area_word):
             continue
@@ -195,6 +201,8 @@ def _located(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
         if _lies_in(entry, container, said_district):
             continue  # nothing to correct; other rules (qualifiers) keep deciding
         inside = [e for e in candidate.entries if _lies_in(e, container, said_district)]
+        if not inside and not candidate.within_decides:
+            continue  # "Earthquake jolts Islamabad, Azad Kashmir": a list, not where Islamabad lies
         best = max(inside, key=lambda e: _score(e, candidate, focus, anchor, home)) if inside else None
         located.setdefault(fold(candidate.mention.surface), best)
     return located
@@ -213,7 +221,7 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
     anchor = _anchor(candidates, focus)
     exact_points = _exact_points(candidates)
     # Every single-sense place named, areas aside (a dateline's city among them).
-    all_points = [(c.entries[0].lat, c.entries[0].lon) for c in candidates
+    all_points = [(fold(c.mention.surface), c.entries[0].lat, c.entries[0].lon) for c in candidates
                   if len(c.entries) == 1 and c.entries[0].kind not in _AREA_KINDS]
     named = set(countries_named or ()) | {
         c.entries[0].country for c in candidates
@@ -249,12 +257,8 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
             continue
         if _generic_locality_elsewhere(candidate, entry, all_points):
             continue  # "RAWALPINDI: … shot dead in Saddar"
-        if _settlement_for_an_area(candidate, entry):
-            continue  # "Haveli district" (Azad Kashmir) is not Haveli Lakha in Punjab
         if candidate.mention.qualifier == "water" and entry.kind != "water":
             continue  # "the Kurram River" is not Kurram district: the river is not known
-        if candidate.names_street:
-            continue  # "Wazirabad Road in Sialkot"
         if not candidate.exact and _far_from_all(entry, exact_points):
             continue  # "Siddiqabad" near Khar is not Saddiqabad, 700 km away in Punjab
         paired.append((candidate, entry))

@@ -166,6 +166,13 @@ upper lower central north south east west northern southern eastern western
 wara loi kuz
 """.split())  # Pashto: wara/kuz "lower", loi "upper" ("Wara Mamund", "Loi Mamund")
 
+#: A part word and a country that together name another country or region.
+OTHER_COUNTRY_NAMES: frozenset[str] = frozenset({
+    "east pakistan", "west pakistan", "northern ireland", "east germany", "west germany",
+    "east timor", "east turkestan", "west bengal", "northern cyprus", "south yemen",
+    "north yemen", "east jerusalem", "west bank", "south ossetia", "west papua",
+})
+
 #: Streets and squares, which Pakistani towns name after other towns ("Hunza Chowk"
 #: in Gilgit, "Peshawar Mor" in Islamabad, "Kohat Road" in Peshawar): a place name
 #: right before one of these is the street's name, not a mention of that place.

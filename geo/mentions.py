@@ -17,7 +17,7 @@ from .geonames import VARIANT_COUNTRIES as HOME_COUNTRIES
 from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
                       JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, SENTENCE_ADVERBS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
                       QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS,
-                      NAMESAKE_FACILITIES, OFFICE_TITLES, PART_WORDS, STREET_WORDS)
+                      NAMESAKE_FACILITIES, OFFICE_TITLES, OTHER_COUNTRY_NAMES, PART_WORDS, STREET_WORDS)
 from .records import GazetteerEntry, Mention
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
@@ -53,12 +53,10 @@ _DISTANCE_FROM = re.compile(r",?\s+(?:about|some|around|nearly|roughly|over|almo
                             re.IGNORECASE)
 # "Nasirabad near Turbat": within a short drive.
 _NEAR = re.compile(r",?\s+(?:near|close to|outside|on the outskirts of)\s+(?:the\s+)?", re.IGNORECASE)
-NEAR_KM = 40.0
+NEAR_KM = 100.0  # reporters write "near" for places an hour or two away
 # "Nasirabad, Balochistan." or "Fatehpur, Jhal Magsi district": a place, then where it lies.
 _APPOSITION = ", "
 _LIST_GAPS = (", ", " and ", " or ", ", and ", " & ")
-# "X Road in Y": a street of Y named after X.
-_STREET_OF = re.compile(r"\s+(?:road|street|chowk|bypass)\s+(?:in|of|near)\s+(?:the\s+)?", re.IGNORECASE)
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
 _PART_OF_KINDS = ("district", "region", "province")
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
@@ -97,7 +95,11 @@ class Candidate:
     within: Mention | None = None
     within_by_area_word: bool = False
     within_km: float | None = None
-    names_street: bool = False   # "Wazirabad Road in Sialkot": a street, not the town
+    # Whether the statement is firm enough to drop a name none of whose namesakes fits
+    # ("Thal area of Hangu district", "Nasirabad, 40 km from Turbat"); a loose one
+    # ("Turbat, near Gwadar", "Islamabad, Azad Kashmir" in a headline) only chooses
+    # among the namesakes that fit.
+    within_decides: bool = False
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -348,11 +350,17 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
     return True
 
 
+_ROUTE_BEFORE = re.compile(r"[-–—]\s?$")
+_ROUTE_AFTER = re.compile(r"\s?[-–—]")
+
+
 def _names_a_street(tokens: list[_Token], start: int, end: int, text: str) -> bool:
-    # A route between two places names both ends: "the Bannu-Lakki road", "Quetta-Chaman road".
     if end >= len(tokens) or tokens[end].lower not in STREET_WORDS or not _adjacent(tokens[end - 1], tokens[end]):
         return False
-    return text[tokens[start].start - 1:tokens[start].start] != "-" and text[tokens[end - 1].end:tokens[end - 1].end + 1] != "-"
+    # A route between two places names both ends: "the Bannu-Lakki road",
+    # "Hyderabad–Sukkur Motorway", "Quetta - Chaman highway".
+    before = text[max(0, tokens[start].start - 2):tokens[start].start]
+    return not _ROUTE_BEFORE.search(before) and not _ROUTE_AFTER.match(text, tokens[end - 1].end)
 
 
 def _names_a_group(tokens: list[_Token], end: int) -> bool:
@@ -413,15 +421,18 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
         gap = text[first.mention.end:second.mention.start]
         if "\n" in gap:
             continue  # a dateline or headline and the next paragraph say nothing of each other
-        if _STREET_OF.fullmatch(gap):
-            linked[i] = replace(first, names_street=True)
-        elif distance := _DISTANCE_FROM.fullmatch(gap):
+        if distance := _DISTANCE_FROM.fullmatch(gap):
             km = float(distance["km"]) * (1.609 if distance["unit"].lower().startswith("mile") else 1.0)
-            linked[i] = replace(first, within=second.mention, within_km=km)
+            linked[i] = replace(first, within=second.mention, within_km=km, within_decides=True)
         elif _NEAR.fullmatch(gap):
-            linked[i] = replace(first, within=second.mention, within_km=NEAR_KM)
+            # Firm enough to rule out every namesake ("Nasirabad near Turbat"), not to
+            # doubt a place that has none ("Turbat, near Gwadar").
+            linked[i] = replace(first, within=second.mention, within_km=NEAR_KM,
+                                within_decides=len(first.entries) > 1)
         elif gap == _APPOSITION and _apposition(found, i, text):
-            linked[i] = replace(first, within=second.mention)
+            # "Nasirabad, Kech district" says where; "Islamabad, Azad Kashmir" may be a list.
+            linked[i] = replace(first, within=second.mention,
+                                within_decides=second.mention.qualifier == "district")
         elif match := _LIES_IN.fullmatch(gap):
             # "labourers from Multan in Kech district" come from Multan; only an area word
             # ("from the Thal area of district Hangu") still says where the place lies.
@@ -432,7 +443,8 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
                 if (i + 2 < len(found) and text[container.end:container.end + 2] in ("'s", "’s")
                         and not text[container.end + 2:found[i + 2].mention.start].strip()):
                     container = found[i + 2].mention
-                linked[i] = replace(first, within=container, within_by_area_word=bool(match["area"]))
+                linked[i] = replace(first, within=container, within_by_area_word=bool(match["area"]),
+                                    within_decides=True)
     return linked
 
 
@@ -514,13 +526,14 @@ def _with_part_word(tokens: list[_Token], before: int, candidate: Candidate,
     """"Upper Kurram", "Southern Punjab": the part of an area, placed at the area.
 
     Returns the candidate (None if it is no place) and the index where it starts.
-    A capitalised part word before a country makes another country's or region's
-    name ("Northern Ireland", "East Pakistan"), not a part of this one.
+    A part word and a country can name another country or region ("Northern Ireland",
+    "East Pakistan"); other parts of countries ("Northern Pakistan") stay the country.
     """
     if tokens[before].lower not in PART_WORDS or not _adjacent(tokens[before], tokens[before + 1]):
         return candidate, before + 1
     if all(e.kind == "country" for e in candidate.entries):
-        return None, before
+        whole = f"{tokens[before].lower} {candidate.mention.surface.lower()}"
+        return (None, before) if whole in OTHER_COUNTRY_NAMES else (candidate, before + 1)
     areas = tuple(e for e in candidate.entries if e.kind in _PART_OF_KINDS)
     if not areas:
         return candidate, before + 1
@@ -616,7 +629,10 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
         # its qualifier may itself be a gazetteer entry.
         if q_end > idx + length:
             whole = name + " " + " ".join(t.text for t in tokens[idx + length:q_end])
-            entries, exact = _lookup(whole, article.gazetteer)
+            # "Sukkur district" must not drift onto "Skardu District": with an admin word
+            # at its end, a name and its qualifier are only looked up as written.
+            entries, exact = (article.gazetteer.lookup(whole, None) if qualifier in ("district", "province")
+                              else _lookup(whole, article.gazetteer))
             if entries:
                 return _candidate(tokens[idx:q_end], sentence, qualifier, entries, exact, article), q_end
         if not qualifier and length > 1 and span[-1].lower in QUALIFIER_KINDS:

@@ -50,8 +50,9 @@ def fold(name: str) -> str:
 def single_letters(name: str) -> str:
     """:func:`fold` with doubled letters written once (``"Sibbi"`` → ``"sibi"``).
 
-    Short names have skeletons too small to trust, but a doubled consonant is
-    still the commonest way their spellings differ (Sibbi/Sibi, Kotli/Kottli).
+    Names of two consonants ("Sibi" → "sb") have skeletons too small to trust, but a
+    doubled consonant is still the commonest way their spellings differ (Sibbi/Sibi,
+    Tirrah/Tirah).
     """
     return _DOUBLES.sub(r"\1", fold(name))
 

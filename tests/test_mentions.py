@@ -477,3 +477,27 @@ def test_a_same_kind_lookalike_is_another_place_not_a_spelling() -> None:
         "Police in District East and District West raided hideouts. In Karachi South, a man was shot.", "t.txt")}
     assert found == {"Karachi East District": ["District East"], "Karachi West District": ["District West"],
                      "Karachi South District": ["Karachi South"]}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A headline list "X, Y" is no statement of where X lies: nothing is dropped.
+    ("Earthquake jolts Islamabad, Azad Kashmir", ["Azad Kashmir", "Islamabad"]),
+    ("Rain lashes Karachi, Balochistan", ["Balochistan", "Karachi"]),
+    ("Amritsar, Punjab, witnessed protests.", ["Amritsar", "Punjab"]),
+    # "near" is loose: a place with no namesake stays, however far.
+    ("Two militants were killed in Turbat, near Gwadar.", ["Gwadar", "Turbat"]),
+    # Abbreviated districts still find their headquarters.
+    ("Police in D.G. Khan district and TT Singh district were alerted.", ["Dera Ghazi Khan", "Toba Tek Singh"]),
+    # A name with "district" is not a spelling variant of another district's name.
+    ("Three people were killed in Sukkur district.", ["Sukkur"]),
+    ("Thatta district's Keti Bandar was flooded.", ["Keti Bandar", "Thatta"]),
+    # Routes written with dashes name both ends.
+    ("Traffic on the Hyderabad–Sukkur Motorway and the Quetta - Chaman highway resumed.",
+     ["Chaman", "Hyderabad", "Quetta", "Sukkur"]),
+    ("Gunmen blocked the Quetta-Chaman road near Qila Abdullah.", ["Chaman", "Qila Abdullah", "Quetta"]),
+    ("Inmates of Karachi Central Jail protested.", ["Karachi"]),
+    # A part of a country is the country, unless the two words name another one.
+    ("Northern Pakistan has been hit by floods.", ["Pakistan"]),
+])
+def test_loose_statements_do_not_drop_places(text: str, expected: list[str]) -> None:
+    assert sorted(names(text)) == expected
