@@ -67,8 +67,10 @@ def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
         score += 2.0
     if entry.country == home:
         score += 1.0  # the reporting this tool reads is about Pakistan first
-    if fold(entry.name) == fold(candidate.mention.surface):
-        score += 1.0  # a main name beats an alternate ("Islamabad" of Chattogram; "Lasbela" is not Bela)
+    if fold(_DISTRICT_SUFFIX.sub("", entry.name)) == fold(candidate.mention.surface):
+        # A main name beats an alternate ("Islamabad" of Chattogram; "Lasbela" is not
+        # Bela); "Haveli" is the main name of Haveli District, not of Haveli Lakha.
+        score += 1.0
     score += min(math.log10(entry.population + 1) / 7, 1.0)
     if anchor is not None and entry.kind not in ("country", "province", "water"):
         score += 1.5 * math.exp(-haversine_km(entry.lat, entry.lon, *anchor) / 300)
@@ -96,6 +98,7 @@ def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
 GENERIC_LOCALITY_KM = 30.0
 _QUALIFIED_AREAS = ("district", "province")
 # GeoNames names some district headquarters "Jhang City", "Attock City".
+_DISTRICT_SUFFIX = re.compile(r"\s+(?:district|tehsil|agency)$", re.IGNORECASE)
 _TOWN_SUFFIX = re.compile(r"\s+(?:city|town|cantonment|cantt)$", re.IGNORECASE)
 
 

@@ -463,6 +463,9 @@ def test_a_pashto_part_word_names_a_part_of_the_tehsil() -> None:
     ("Two people were killed near the LoC in Haveli district.", ["Haveli District"]),
     ("The attack happened in Sibi district.", ["Sibi"]),
     ("The victims came from Shujabad tehsil of Multan district.", ["Shujaabad", "Multan"]),
+    # "Haveli" is Haveli District's own name, only an alternate of Haveli Lakha in Punjab.
+    ("MUZAFFARABAD: Shelling hit villages in Bagh, Haveli and Poonch districts.",
+     ["Muzaffarābād", "Bāgh", "Haveli District", "Poonch District"]),
     ("Police in Jhang district and Attock district were alerted.", ["Jhang City", "Attock City"]),
     # No district is called Lakha: the town Haveli Lakha is not meant.
     ("Two people were killed near the LoC in Haveli Lakha district.", ["Haveli Lakha"]),
