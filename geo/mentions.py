@@ -59,6 +59,7 @@ _APPOSITION = ", "
 _LIST_GAPS = (", ", " and ", " or ", ", and ", " & ")
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
 _PART_OF_KINDS = ("district", "region", "province")
+_OPENING_WORDS = LOCATIVE_WORDS | {"the", "a", "an", "and", "but", "on", "by", "for", "with"}
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
 
 
@@ -639,7 +640,12 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
             qualifier = QUALIFIER_KINDS[span[-1].lower]  # "Sibi District" as one name
         if not qualifier:
             qualifier = _qualifier_before(tokens, idx)
-        entries, exact = _lookup(name, article.gazetteer)
+        if length > 1 and span[0].lower in _OPENING_WORDS:
+            # "In Dadu, …": a capitalised "In" is no part of a name, so "In Dadu" must
+            # not drift onto "India" as a spelling; only a name written so counts.
+            entries, exact = article.gazetteer.lookup(name, None)
+        else:
+            entries, exact = _lookup(name, article.gazetteer)
         if entries and _acceptable(tokens, idx, length, qualifier, article, entries, exact):
             # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
             end = idx + length

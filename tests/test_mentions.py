@@ -499,6 +499,8 @@ def test_a_same_kind_lookalike_is_another_place_not_a_spelling() -> None:
      ["Chaman", "Hyderabad", "Quetta", "Sukkur"]),
     ("Gunmen blocked the Quetta-Chaman road near Qila Abdullah.", ["Chaman", "Qila Abdullah", "Quetta"]),
     ("Inmates of Karachi Central Jail protested.", ["Karachi"]),
+    # A capitalised "In" opening the sentence is not part of the name ("In Dadu" ≠ India).
+    ("In Dadu, hand grenades were thrown at a bus stop.", ["Dadu"]),
     # A part of a country is the country, unless the two words name another one.
     ("Northern Pakistan has been hit by floods.", ["Pakistan"]),
 ])
