@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from geotext import GeoText
 
+from geo import disambiguate
 from geo.disambiguate import choose_entries
 from geo.gazetteer import default_gazetteer
 from geo.mentions import _tokens, countries_in_demonyms, find_candidates, sentences
@@ -90,6 +91,9 @@ def _forget_everything(gazetteer) -> None:
         forget()
     fold.cache_clear()
     skeleton.cache_clear()
+    main_name_key = getattr(disambiguate, "_main_name_key", None)  # absent before session 3
+    if main_name_key is not None:
+        main_name_key.cache_clear()
 
 
 @pytest.mark.parametrize("tool", ["places", "geotext"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from statistics import median
 
 from .gazetteer import haversine_km
@@ -67,7 +68,7 @@ def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
         score += 2.0
     if entry.country == home:
         score += 1.0  # the reporting this tool reads is about Pakistan first
-    if fold(_DISTRICT_SUFFIX.sub("", entry.name)) == fold(candidate.mention.surface):
+    if _main_name_key(entry.name) == fold(candidate.mention.surface):
         # A main name beats an alternate ("Islamabad" of Chattogram; "Lasbela" is not
         # Bela); "Haveli" is the main name of Haveli District, not of Haveli Lakha.
         score += 1.0
@@ -97,9 +98,16 @@ def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
 #: place the article names (its city).
 GENERIC_LOCALITY_KM = 30.0
 _QUALIFIED_AREAS = ("district", "province")
-# GeoNames names some district headquarters "Jhang City", "Attock City".
 _DISTRICT_SUFFIX = re.compile(r"\s+(?:district|tehsil|agency)$", re.IGNORECASE)
+# GeoNames names some district headquarters "Jhang City", "Attock City".
 _TOWN_SUFFIX = re.compile(r"\s+(?:city|town|cantonment|cantt)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def _main_name_key(name: str) -> str:
+    # "Haveli District" is called "Haveli": the district's own name. Scored for every
+    # candidate entry of every mention, hence remembered.
+    return fold(_DISTRICT_SUFFIX.sub("", name))
 
 
 def _generic_locality_elsewhere(candidate: Candidate, entry: GazetteerEntry,
@@ -148,7 +156,7 @@ def _can_contain(container: GazetteerEntry, by_area_word: bool) -> bool:
     # Districts, provinces and regions contain places; a city only when the text says
     # "area of" ("Chamkani area of Peshawar"): "workers from Karachi in Dubai" is no
     # statement about where Karachi lies, nor is "Karachi in the UAE".
-    if container.kind in ("district", "province", "region"):
+    if container.kind in _ADMIN_KINDS:
         return True
     return by_area_word and container.kind in ("city", "town")
 

@@ -130,9 +130,9 @@ class Gazetteer:
                 if variants_allowed:
                     # Only at another level: "Karachi West District" is no variant of
                     # "Karachi East" (the same kind of place, 15 km away, is another place).
-                    exact += [e for e in self.variants(name) if e not in exact and any(
-                        haversine_km(e.lat, e.lon, x.lat, x.lon) <= SAME_PLACE_KM for x in exact)
-                        and e.kind not in {x.kind for x in exact}]
+                    kinds = {x.kind for x in exact}
+                    exact += [e for e in self.variants(name) if e not in exact and e.kind not in kinds
+                              and any(haversine_km(e.lat, e.lon, x.lat, x.lon) <= SAME_PLACE_KM for x in exact)]
                 found = (tuple(exact), True)
             elif variants_allowed:
                 found = (tuple(self.variants(name)), False)

@@ -182,7 +182,7 @@ road street chowk chowrangi mor adda avenue lane highway motorway
 
 #: Neighbourhood names that most Pakistani cities have ("Saddar" is the cantonment bazaar
 #: of Karachi, Rawalpindi, Peshawar, Quetta …): the gazetteer's one is only meant when
-#: its city is named too.
+#: its city is named too. Written as folded keys (no spaces: "modeltown").
 GENERIC_LOCALITIES: frozenset[str] = frozenset("""
 saddar sadar cantt cantonment gulberg modeltown civillines satellitetown gardentown
 defence

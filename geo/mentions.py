@@ -311,8 +311,9 @@ def _qualifier_before(tokens: list[_Token], start: int) -> str:
     return ""
 
 
-def _lookup(name: str, gazetteer: Gazetteer) -> tuple[tuple[GazetteerEntry, ...], bool]:
-    return gazetteer.lookup(name, _MIN_VARIANT)
+def _lookup(name: str, gazetteer: Gazetteer, as_written: bool = False) -> tuple[tuple[GazetteerEntry, ...], bool]:
+    # ``as_written``: exact names only, no spelling variants.
+    return gazetteer.lookup(name, None if as_written else _MIN_VARIANT)
 
 
 def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, article: _Article,
@@ -632,20 +633,16 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
             whole = name + " " + " ".join(t.text for t in tokens[idx + length:q_end])
             # "Sukkur district" must not drift onto "Skardu District": with an admin word
             # at its end, a name and its qualifier are only looked up as written.
-            entries, exact = (article.gazetteer.lookup(whole, None) if qualifier in ("district", "province")
-                              else _lookup(whole, article.gazetteer))
+            entries, exact = _lookup(whole, article.gazetteer, as_written=qualifier in ("district", "province"))
             if entries:
                 return _candidate(tokens[idx:q_end], sentence, qualifier, entries, exact, article), q_end
         if not qualifier and length > 1 and span[-1].lower in QUALIFIER_KINDS:
             qualifier = QUALIFIER_KINDS[span[-1].lower]  # "Sibi District" as one name
         if not qualifier:
             qualifier = _qualifier_before(tokens, idx)
-        if length > 1 and span[0].lower in _OPENING_WORDS:
-            # "In Dadu, …": a capitalised "In" is no part of a name, so "In Dadu" must
-            # not drift onto "India" as a spelling; only a name written so counts.
-            entries, exact = article.gazetteer.lookup(name, None)
-        else:
-            entries, exact = _lookup(name, article.gazetteer)
+        # "In Dadu, …": a capitalised "In" is no part of a name, so "In Dadu" must not
+        # drift onto "India" as a spelling; only a name written so counts.
+        entries, exact = _lookup(name, article.gazetteer, as_written=length > 1 and span[0].lower in _OPENING_WORDS)
         if entries and _acceptable(tokens, idx, length, qualifier, article, entries, exact):
             # The qualifier word is used up: "Tehsil" in "Loralai Tehsil" is no place.
             end = idx + length
