@@ -129,6 +129,14 @@ def test_a_short_name_with_a_doubled_letter_is_a_variant(written: str, known: st
     assert not exact and found and {e.name for e in found} == {known}
 
 
+def test_a_spelling_variant_joins_an_exact_match_only_at_another_level() -> None:
+    gazetteer = default_gazetteer()
+    # "East" and "West" share a skeleton: Karachi's other districts are other places.
+    assert [e.name for e in gazetteer.lookup("Karachi East", 5)[0]] == ["Karachi East District"]
+    # Noshki the district and Nushki the town are one place at two levels.
+    assert {e.kind for e in gazetteer.lookup("Noshki", 5)[0]} == {"district", "town"}
+
+
 @pytest.mark.parametrize("written", ["Sabii", "Sebbi", "Sibbu"])
 def test_short_names_differing_in_more_than_a_doubled_letter_stay_apart(written: str) -> None:
     assert default_gazetteer().lookup(written, 5) == ((), False)
