@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
-from .mentions import sentences
+from .sentences import evidence, evidence_span, sentences
 from .numbers import Quantity, find_quantities
 
 INCIDENTS_CSV = Path(__file__).resolve().parent.parent / "data" / "incidents.csv"
@@ -132,12 +134,19 @@ _NOT_COUNTS = re.compile(r"^\s*(?:-?\s*year|%|per ?cent|km|kilomet|miles?\b|hour
                          r"minutes?\b|months?\b|weeks?\b|years?\b|bn\b|billion|coaches|vehicles|"
                          r"trains?\b|am\b|pm\b|a\.m|p\.m)", re.I)
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_MORE = re.compile(r"\s+more\b")
 _ANAPHORA = re.compile(r"\s*(?:They|Those|These|The dead|Among them|Those killed)\b")
 _STATEMENT_BREAK = re.compile(r", as |; |, while ")
+# How far from a number its words are read: the event word (a verb right before it or a
+# noun phrase after it), the hedge and noun before it, and the statement that credits it.
+# Bounded, so a sentence of thousands of numbers is read in linear time.
+_EVENT_REACH = 90
+_NEAR_WORDS = 40
+_CLAIMANT_REACH = 400
 _CLAUSE_BREAK = re.compile(r"[;:()“”\"]| but | while | whereas ")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One numeric claim an article reports."""
 
@@ -177,13 +186,12 @@ def load_incident_refs(path: Path = INCIDENTS_CSV) -> list[IncidentRef]:
 
 
 def _words_after(sentence: str, pos: int, limit: int) -> list[tuple[str, int]]:
-    return [(m.group().lower(), m.start()) for m in _TOKEN.finditer(sentence, pos)][:limit]
+    return [(m.group().lower(), m.start()) for m in islice(_TOKEN.finditer(sentence, pos), limit)]
 
 
 def _counted_noun(sentence: str, quantity_end: int) -> tuple[str, str, int]:
     """The noun group a number counts, the noun, and where the noun ends (or "", "", end)."""
-    rest = sentence[quantity_end:]
-    if _NOT_COUNTS.match(rest):
+    if _NOT_COUNTS.match(sentence, quantity_end):
         return "", "", quantity_end
     words = _words_after(sentence, quantity_end, 6)
     # "27 of the rebels", "150 of the 450 passengers": the noun after "of the".
@@ -213,17 +221,20 @@ def _same_clause(sentence: str, a: int, b: int) -> bool:
 def _figure(group: str, noun_end: int, start: int, end: int, sentence: str,
             events: list[tuple[int, str]]) -> tuple[str, str]:
     """(figure, subgroup) for a number at ``start:end`` counting ``group``, from its event word."""
-    before = sentence[:start].rstrip().lower()
+    before = sentence[max(0, start - _NEAR_WORDS):start].rstrip().lower()
     if group == "passengers" and re.search(r"\b(?:of the|its|all)$", before):
         return "aboard", ""  # "190 of the 450 passengers", "its nearly 500 passengers"
     candidates = []
-    for position, event in events:
+    # Only event words within reach matter; the events are sorted by position.
+    lo = bisect_left(events, (start - _EVENT_REACH, ""))
+    hi = bisect_right(events, (noun_end + _EVENT_REACH, "~"))
+    for position, event in events[lo:hi]:
         if start <= position < noun_end:
             continue  # inside the counted phrase ("155 hostages" is a count, not an event)
         gap = start - position if position < start else position - noun_end
         # A verb right before its object wins: "rescued 155", "shot dead 20 miners".
         rank = 0 if position < start and gap <= 25 else 1
-        if gap <= 90 and _same_clause(sentence, position, start):
+        if gap <= _EVENT_REACH and _same_clause(sentence, position, start):
             candidates.append((rank, gap, event))
     if not candidates:
         return ("group_strength", "") if group == "fighters" else ("", "")
@@ -238,19 +249,45 @@ def _figure(group: str, noun_end: int, start: int, end: int, sentence: str,
     return _FIGURE_BY.get((group, event), ""), ""
 
 
-def _claimant(sentence: str, position: int) -> str:
-    """Who the sentence credits with the number at ``position``.
+class _Claimants:
+    """Who a sentence credits with each of its numbers.
 
     Attribution is looked for in the number's own statement and after it ("…, officials
     said"), not in an earlier statement of the sentence ("Forces said they rescued 155,
     as operations to free hundreds more continue": nobody is quoted on the hundreds).
+    Each claimant's phrases are found once per sentence; a statement is searched only
+    for those with a phrase near it, so a sentence of thousands of numbers stays linear.
     """
-    starts = [0] + [m.end() for m in _STATEMENT_BREAK.finditer(sentence) if m.end() <= position]
-    scope = sentence[max(starts):]
-    for label, pattern in _CLAIMANTS:
-        if pattern.search(scope):
-            return label
-    return ""
+
+    def __init__(self, sentence: str):
+        self.sentence = sentence
+        self._spans: dict[str, tuple[list[int], list[int]]] = {}
+
+    def __call__(self, position: int) -> str:
+        statement = _statement_start(self.sentence, position)
+        scope = (statement, min(len(self.sentence), max(position, statement) + _CLAIMANT_REACH))
+        for label, pattern in _CLAIMANTS:
+            if self._near(label, pattern, *scope) and pattern.search(self.sentence, *scope):
+                return label
+        return ""
+
+    def _near(self, label: str, pattern: re.Pattern[str], lo: int, hi: int) -> bool:
+        # A match inside lo:hi starts there or overlaps a match of the whole sentence
+        # that starts before hi and ends after lo.
+        if label not in self._spans:
+            found = [m.span() for m in pattern.finditer(self.sentence)]
+            self._spans[label] = ([start for start, _ in found], [end for _, end in found])
+        starts, ends = self._spans[label]
+        first = bisect_right(ends, lo)
+        return first < len(starts) and starts[first] < hi
+
+
+def _statement_start(sentence: str, position: int) -> int:
+    """Where the statement holding ``position`` starts: after the last break before it,
+    looked for no farther back than :data:`_CLAIMANT_REACH`."""
+    lo = max(0, position - _CLAIMANT_REACH)
+    starts = [m.end() for m in _STATEMENT_BREAK.finditer(sentence, lo, position + 8) if m.end() <= position]
+    return starts[-1] if starts else lo
 
 
 def _incident(sentence: str, main: IncidentRef | None, incidents: list[IncidentRef]) -> str:
@@ -310,9 +347,11 @@ def claims_in_text(text: str, article: str, main: IncidentRef | None = None,
         previous_incident = sentence_incident
         last_group = ""
         events = _events(sentence)
+        shown = _Evidence(text, (s_start, s_end))
+        claimant = _Claimants(sentence)
         for quantity in find_quantities(sentence):
             group, _, noun_end = _counted_noun(sentence, quantity.end)
-            if not group and re.match(r"\s+more\b", sentence[quantity.end:]):
+            if not group and _MORE.match(sentence, quantity.end):
                 group = last_group  # "155 hostages … but 300 more are on the train"
             last_group = group or last_group
             if not group and not _injury_without_noun(sentence, quantity):
@@ -324,14 +363,29 @@ def claims_in_text(text: str, article: str, main: IncidentRef | None = None,
             incident = "" if figure == "group_strength" else sentence_incident
             quote = sentence[quantity.start:max(noun_end, quantity.end)]
             claims.append(Claim(article=article, figure=figure, low=quantity.low, high=quantity.high,
-                                claimant=_claimant(sentence, quantity.start), incident=incident,
-                                sentence=" ".join(sentence.split()),
+                                claimant=claimant(quantity.start), incident=incident,
+                                sentence=shown(s_start + quantity.start),
                                 start=s_start + quantity.start, end=s_start + quantity.end,
                                 quote=quote, subgroup=subgroup))
     return claims
 
 
+class _Evidence:
+    """A sentence's evidence snippets, one string per snippet however many claims share it."""
+
+    def __init__(self, text: str, sentence: tuple[int, int]):
+        self.text, self.sentence = text, sentence
+        self._shown: dict[tuple[int, int], str] = {}
+
+    def __call__(self, at: int) -> str:
+        span = evidence_span(self.sentence, at)
+        found = self._shown.get(span)
+        if found is None:
+            found = self._shown[span] = evidence(self.text, self.sentence, span)
+        return found
+
+
 def _injury_without_noun(sentence: str, quantity: Quantity) -> bool:
     # "… and wounded over half a dozen": an injury count often has no noun of its own.
-    before = sentence[:quantity.start].lower().split()[-2:]
+    before = sentence[max(0, quantity.start - _NEAR_WORDS):quantity.start].lower().split()[-2:]
     return bool(before) and any(w in ("wounded", "injured", "injuring", "wounding") for w in before)

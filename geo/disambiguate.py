@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from statistics import median
 
@@ -110,17 +111,40 @@ def _main_name_key(name: str) -> str:
     return fold(_DISTRICT_SUFFIX.sub("", name))
 
 
-def _generic_locality_elsewhere(candidate: Candidate, entry: GazetteerEntry,
-                                points: list[tuple[str, float, float]]) -> bool:
+class _PointIndex:
+    """The article's places on a one-degree grid, so asking whether any lies within a
+    distance looks at the nearby cells only: linear however many places a text names."""
+
+    def __init__(self, points: Iterable[tuple[str, float, float]]):
+        self._cells: dict[tuple[int, int], set[tuple[str, float, float]]] = defaultdict(set)
+        for point in points:
+            self._cells[math.floor(point[1]), math.floor(point[2])].add(point)
+
+    def any_within(self, lat: float, lon: float, km: float, other_than: str | None = None) -> bool:
+        """Whether a place not keyed ``other_than`` lies within ``km`` of (lat, lon)."""
+        if not self._cells:
+            return False
+        rows = math.ceil(km / 111.0)
+        cols = min(180, math.ceil(km / (111.0 * max(math.cos(math.radians(lat)), 0.01))))
+        row, col = math.floor(lat), math.floor(lon)
+        return any(key != other_than and haversine_km(lat, lon, p_lat, p_lon) <= km
+                   for r in range(row - rows, row + rows + 1)
+                   for c in range(col - cols, col + cols + 1)
+                   for key, p_lat, p_lon in self._cells.get((r, (c + 180) % 360 - 180), ()))
+
+    def is_empty(self) -> bool:
+        return not self._cells
+
+
+def _generic_locality_elsewhere(candidate: Candidate, entry: GazetteerEntry, points: _PointIndex) -> bool:
     """"Saddar" in a report from Rawalpindi is not Karachi's Saddar.
 
-    ``points`` are the article's single-sense places as (name key, lat, lon).
+    ``points`` are the article's single-sense places, keyed by their name key.
     """
     key = fold(candidate.mention.surface)
     if key not in GENERIC_LOCALITIES:
         return False
-    return not any(haversine_km(entry.lat, entry.lon, lat, lon) <= GENERIC_LOCALITY_KM
-                   for other, lat, lon in points if other != key)
+    return not points.any_within(entry.lat, entry.lon, GENERIC_LOCALITY_KM, other_than=key)
 
 
 def _settlement_for_an_area(candidate: Candidate, entry: GazetteerEntry) -> bool:
@@ -138,18 +162,18 @@ def _settlement_for_an_area(candidate: Candidate, entry: GazetteerEntry) -> bool
 FAR_VARIANT_KM = 400.0
 
 
-def _exact_points(candidates: list[Candidate]) -> list[tuple[float, float]]:
+def _exact_points(candidates: list[Candidate]) -> _PointIndex:
     """Points of the article's unambiguous places, matched as written (not areas)."""
-    return [(c.entries[0].lat, c.entries[0].lon) for c in candidates
-            if c.exact and len(c.entries) == 1 and c.entries[0].kind not in _AREA_KINDS]
+    return _PointIndex(("", c.entries[0].lat, c.entries[0].lon) for c in candidates
+                       if c.exact and len(c.entries) == 1 and c.entries[0].kind not in _AREA_KINDS)
 
 
-def _far_from_all(entry: GazetteerEntry, points: list[tuple[float, float]]) -> bool:
+def _far_from_all(entry: GazetteerEntry, points: _PointIndex) -> bool:
     # The nearest place counts, not the article's centre: a Lahore dateline must not
     # push "Turbet" away from the Kech district it is reported in.
-    if not points or entry.kind in _AREA_KINDS:
+    if points.is_empty() or entry.kind in _AREA_KINDS:
         return False
-    return all(haversine_km(entry.lat, entry.lon, lat, lon) > FAR_VARIANT_KM for lat, lon in points)
+    return not points.any_within(entry.lat, entry.lon, FAR_VARIANT_KM)
 
 
 def _can_contain(container: GazetteerEntry, by_area_word: bool) -> bool:
@@ -232,8 +256,8 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
     anchor = _anchor(candidates, focus)
     exact_points = _exact_points(candidates)
     # Every single-sense place named, areas aside (a dateline's city among them).
-    all_points = [(fold(c.mention.surface), c.entries[0].lat, c.entries[0].lon) for c in candidates
-                  if len(c.entries) == 1 and c.entries[0].kind not in _AREA_KINDS]
+    all_points = _PointIndex((fold(c.mention.surface), c.entries[0].lat, c.entries[0].lon) for c in candidates
+                             if len(c.entries) == 1 and c.entries[0].kind not in _AREA_KINDS)
     named = set(countries_named or ()) | {
         c.entries[0].country for c in candidates
         if len(c.entries) == 1 and c.entries[0].kind == "country"}

@@ -58,6 +58,7 @@ class Gazetteer:
     # Keys of the first word of every name: a word matching neither starts no name.
     _first_folds: set[str] = field(default_factory=set)
     _first_skeletons: set[str] = field(default_factory=set)
+    _longest_name: int = 0  # characters: a longer text is no name, and is not remembered
     # Answers per word as written. The parser asks the same few thousand words again
     # and again (article after article), and each answer costs folding, a skeleton and
     # string similarity; ``add`` clears them.
@@ -75,6 +76,7 @@ class Gazetteer:
         self.entries.append(entry)
         self.forget_answers()
         for name in (entry.name, *entry.alternate_names, *_initialisms(entry)):
+            self._longest_name = max(self._longest_name, len(name))
             if not variants and name != entry.name and len(fold(name)) <= 4:
                 # A short foreign alternate ("Sui" for Suizhou) collides with local
                 # names far more often than anyone writes it.
@@ -104,6 +106,8 @@ class Gazetteer:
 
     def may_start(self, word: str) -> bool:
         """Whether ``word`` could be the first word of a known name or of a spelling variant."""
+        if len(word) > 2 * self._longest_name:
+            return False
         known = self._start_memo.get(word)
         if known is None:
             known = self._remember(self._start_memo, word, self._may_start(word))
@@ -121,6 +125,8 @@ class Gazetteer:
         Variants are only looked for when ``name`` has at least ``min_variant_letters``
         letters (short names have too many lookalikes); never with ``None``.
         """
+        if len(name) > 2 * self._longest_name:
+            return (), False
         key = (name, min_variant_letters)
         found = self._lookup_memo.get(key)
         if found is None:

@@ -19,19 +19,12 @@ from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, 
                       QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS,
                       NAMESAKE_FACILITIES, OFFICE_TITLES, OTHER_COUNTRY_NAMES, PART_WORDS, STREET_WORDS)
 from .records import GazetteerEntry, Mention
+from .sentences import evidence, evidence_span, sentences
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
 _CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
 _SEPARATED_WORDS = re.compile(rf"([^{_LETTER}]*)([{_LETTER}]+(?:['’\-][{_LETTER}]+)*)")
 _POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'S", "’S"})
-# A sentence ends at . ! ? (optionally followed by a closing quote) before a capital,
-# or at a line break; a few abbreviations do not end sentences. The pattern starts
-# with the punctuation itself (no look-behind) so that the regex engine can skip
-# ahead to the next candidate character instead of trying every position.
-_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z0-9])|\n+")
-_ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "No.", "St.", "Gen.", "Lt.", "Col.", "Capt.",
-                  "U.S.", "U.N.", "Jr.", "Sr.", "vs.", "e.g.", "i.e.")
-_INITIAL = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "D.I." in "D.I. Khan" ends no sentence
 _AFTER_NUMBER = re.compile(r"\d\s?$")  # "5 GB": the word follows a number
 # A country with a number after it that ends the sentence or the quote ("quoted by France
 # 24.") is a channel; "Kech 5, Gwadar 3" or "Pakistan 250 for 6" are counts.
@@ -58,6 +51,9 @@ NEAR_KM = 100.0  # reporters write "near" for places an hour or two away
 _APPOSITION = ", "
 _LIST_GAPS = (", ", " and ", " or ", ", and ", " & ")
 _MAX_SPAN = 5       # longest place name, in words ("Dera Ismail Khan" is 3)
+# Longest run of capitalised words judged as one: titles, persons and places all fit,
+# and a pasted list with no sentence end ("Quetta Quetta …") costs linear time.
+_MAX_RUN = 40
 _PART_OF_KINDS = ("district", "region", "province")
 _OPENING_WORDS = LOCATIVE_WORDS | {"the", "a", "an", "and", "but", "on", "by", "for", "with"}
 _MIN_VARIANT = 5    # letters needed before a spelling variant is trusted
@@ -81,7 +77,7 @@ class _Token:
         self.lookup = text.title() if len(text) > 4 and text.isupper() else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A mention together with the gazetteer entries it may refer to."""
 
@@ -101,24 +97,6 @@ class Candidate:
     # ("Turbat, near Gwadar", "Islamabad, Azad Kashmir" in a headline) only chooses
     # among the namesakes that fit.
     within_decides: bool = False
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Split ``text`` into sentences, returned as (start, end) character offsets."""
-    spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        # The sentence keeps its final punctuation: it ends one past a "." match.
-        end = match.start() if text[match.start()] == "\n" else match.start() + 1
-        if text[end - 1] == "." and "\n" not in match.group():
-            before = text[max(start, end - 12):end]  # the tail is enough
-            if before.endswith(_ABBREVIATIONS) or _INITIAL.search(before):
-                continue
-        if end > start and not text[start:end].isspace():
-            spans.append((start, end))
-        start = match.end()
-    if start < len(text) and not text[start:].isspace():
-        spans.append((start, len(text.rstrip())))
-    return spans
 
 
 def _tokens(text: str, start: int, end: int, gazetteer: Gazetteer) -> list[_Token]:
@@ -157,7 +135,7 @@ def _runs(tokens: list[_Token]) -> list[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens):
+        while j < len(tokens) and j - i < _MAX_RUN:
             if tokens[j].capitalised and _adjacent(tokens[j - 1], tokens[j]):
                 j += 1
             elif (tokens[j].lower in NAME_CONNECTORS and j + 1 < len(tokens)
@@ -212,6 +190,12 @@ def _inside_word(text: str, at: int, step: int) -> bool:
     return char in "'’-" and 0 <= beyond < len(text) and text[beyond].isalpha()
 
 
+_WORD = re.compile(rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*")
+# Words asked about before the article's words are collected at once: a report asks
+# about a handful, a pasted gazetteer about thousands.
+_WORD_SEARCHES = 128
+
+
 class _Article:
     """Per-article state the decisions need: text, tokens, and known person names."""
 
@@ -220,12 +204,42 @@ class _Article:
         self.gazetteer = gazetteer
         self.person_words: set[str] = set()
         self._lowercase: dict[str, bool] = {}
+        self._words: set[str] | None = None
+        self._surfaces: dict[str, str] = {}
+        self._evidence: dict[tuple[int, int], str] = {}
+        self.first_char = len(text) - len(text.lstrip())  # where the report's first word starts
+
+    def line_start(self, at: int) -> int | None:
+        """Where the line holding ``at`` starts, if only blanks stand before ``at`` on it.
+
+        Reads back over blanks only, so asking for every word of a long line stays linear.
+        """
+        pos = at
+        while pos > 0 and self.text[pos - 1] != "\n" and self.text[pos - 1].isspace():
+            pos -= 1
+        return pos if pos == 0 or self.text[pos - 1] == "\n" else None
+
+    def surface(self, start: int, end: int) -> str:
+        """The text at ``start:end``, one string per spelling (a long list repeats a few)."""
+        text = self.text[start:end]
+        return self._surfaces.setdefault(text, text)
+
+    def evidence(self, sentence: tuple[int, int], at: int) -> str:
+        """The evidence for the words at ``at``: one string per sentence or window of one."""
+        span = evidence_span(sentence, at)
+        found = self._evidence.get(span)
+        if found is None:
+            found = self._evidence[span] = evidence(self.text, sentence, span)
+        return found
 
     def uses_in_lowercase(self, word: str) -> bool:
         """Whether the article also writes ``word`` as an ordinary lowercase word."""
         found = self._lowercase.get(word)
         if found is None:
-            found = self._lowercase[word] = _lowercase_use(self.text, word)
+            if self._words is None and len(self._lowercase) >= _WORD_SEARCHES:
+                self._words = set(_WORD.findall(self.text))
+            found = word in self._words if self._words is not None else _lowercase_use(self.text, word)
+            self._lowercase[word] = found
         return found
 
     def is_common_word(self, word: str) -> bool:
@@ -233,7 +247,7 @@ class _Article:
         return any(self.uses_in_lowercase(form) for form in (lower, lower + "s", lower + "es"))
 
     def whole_name(self, tokens: list[_Token]) -> bool:
-        return self.gazetteer.is_name(" ".join(t.lookup for t in tokens))
+        return len(tokens) <= _MAX_RUN and self.gazetteer.is_name(" ".join(t.lookup for t in tokens))
 
 
 def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, article: _Article) -> bool:
@@ -385,10 +399,10 @@ def _is_dateline(token: _Token, article: _Article) -> bool:
     It may follow a headline ("Soldier martyred\n\nMIRANSHAH: …") but starts its
     line, and is written in capitals or followed by the dateline's colon or dash.
     """
-    line_start = article.text.rfind("\n", 0, token.start) + 1
-    if article.text[line_start:token.start].strip():
+    line_start = article.line_start(token.start)
+    if line_start is None:
         return False
-    if not article.text[:line_start].strip():
+    if line_start <= article.first_char:
         return token.text.isupper()  # the very first word: "HUB" in "HUB: …"
     return bool(_DATELINE_END.match(article.text, token.end)) and (
         token.text.isupper() or article.text.startswith(":", token.end))
@@ -407,12 +421,11 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     article = _Article(text, gazetteer)
     found: list[Candidate] = []
     for s_start, s_end in sentences(text):
-        sentence = text[s_start:s_end]
-        if not any(gazetteer.may_start(word) for word in _CAPITALISED.findall(sentence)):
+        if not any(gazetteer.may_start(word) for word in _CAPITALISED.findall(text, s_start, s_end)):
             continue  # no capitalised word here can start a place name
         tokens = _tokens(text, s_start, s_end, gazetteer)
         for r_start, r_end in _runs(tokens):
-            found.extend(_run_candidates(tokens, r_start, r_end, sentence, article))
+            found.extend(_run_candidates(tokens, r_start, r_end, (s_start, s_end), article))
     return _link_neighbours(found, text)
 
 
@@ -468,7 +481,7 @@ def _apposition(found: list[Candidate], i: int, text: str) -> bool:
     return True
 
 
-def _run_candidates(tokens: list[_Token], r_start: int, r_end: int, sentence: str,
+def _run_candidates(tokens: list[_Token], r_start: int, r_end: int, sentence: tuple[int, int],
                     article: _Article) -> list[Candidate]:
     run = tokens[r_start:r_end]
     if not any(article.gazetteer.may_start(t.lookup) for t in run):
@@ -490,7 +503,7 @@ def _run_candidates(tokens: list[_Token], r_start: int, r_end: int, sentence: st
     return results
 
 
-def _stretch_candidates(tokens: list[_Token], start: int, stop: int, sentence: str,
+def _stretch_candidates(tokens: list[_Token], start: int, stop: int, sentence: tuple[int, int],
                         article: _Article) -> list[Candidate]:
     """Mentions in one stretch of capitalised words (no connectors, no people)."""
     found: list[Candidate] = []
@@ -619,7 +632,7 @@ def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Art
     return people
 
 
-def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: str,
+def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: tuple[int, int],
                    article: _Article) -> tuple[Candidate, int] | None:
     for length in range(min(_MAX_SPAN, r_end - idx), 0, -1):
         span = tokens[idx:idx + length]
@@ -664,9 +677,9 @@ def _lookup_name(span: list[_Token]) -> str:
     return " ".join(words)
 
 
-def _candidate(span: list[_Token], sentence: str, qualifier: str, entries: tuple[GazetteerEntry, ...],
+def _candidate(span: list[_Token], sentence: tuple[int, int], qualifier: str, entries: tuple[GazetteerEntry, ...],
                exact: bool, article: _Article, names_facility: bool = False) -> Candidate:
     start, end = span[0].start, span[-1].end
-    mention = Mention(surface=article.text[start:end], start=start, end=end,
-                      sentence=" ".join(sentence.split()), qualifier=qualifier)
+    mention = Mention(surface=article.surface(start, end), start=start, end=end,
+                      sentence=article.evidence(sentence, start), qualifier=qualifier)
     return Candidate(mention=mention, entries=entries, exact=exact, names_facility=names_facility)

@@ -49,7 +49,7 @@ QUANTITY = re.compile(
     re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quantity:
     """A number phrase in a text, as an interval."""
 

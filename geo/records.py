@@ -10,7 +10,7 @@ KINDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One place name as written in an article."""
 
@@ -21,7 +21,7 @@ class Mention:
     qualifier: str = ""   # "district", "province", "city", … when the text says so
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GazetteerEntry:
     """A candidate place known to the offline gazetteer."""
 
@@ -41,7 +41,7 @@ class GazetteerEntry:
     capital: bool = False   # a national capital
 
 
-@dataclass
+@dataclass(slots=True)
 class Place:
     """A geocoded place named by one article, with every mention of it."""
 
