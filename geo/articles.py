@@ -1,12 +1,22 @@
 """Reading article files safely: every bad input becomes one clear message."""
 from __future__ import annotations
 
+import codecs
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 #: Largest article accepted; a news report is a few KB, a book is not an article.
 MAX_ARTICLE_BYTES = 1_000_000
 ARTICLE_SUFFIXES = (".txt",)
+
+# Byte-order marks of the encodings a text editor saves besides UTF-8; longest first
+# (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class ArticleError(ValueError):
@@ -21,43 +31,88 @@ class Article:
     text: str
 
 
+def printable_name(name: str | os.PathLike[str]) -> str:
+    """A file name fit for one line of output, whatever bytes the file system holds.
+
+    Bytes that are not UTF-8 (kept by Python as surrogates) become U+FFFD, and control
+    characters (a newline in a name would split an error line) are written as escapes.
+    """
+    text = os.fsencode(name).decode("utf-8", "replace")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def decode_article(name: str, data: bytes, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     """Check and decode raw bytes into an :class:`Article`, or raise :class:`ArticleError`."""
+    name = printable_name(name)
     if len(data) > max_bytes:
         raise ArticleError(f"{name}: too large ({len(data):,} bytes; the limit is {max_bytes:,})")
-    if b"\x00" in data:
+    text = _decode(name, data)
+    if "\x00" in text:
         raise ArticleError(f"{name}: looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ArticleError(f"{name}: not UTF-8 text (bad byte at position {err.start})") from None
     if not text.strip():
         raise ArticleError(f"{name}: empty file")
     # The text is kept exactly as decoded: mention and claim offsets index it.
     return Article(name=name, text=text)
 
 
-def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
-    """Read one article file, or raise :class:`ArticleError` saying what is wrong."""
-    if not path.exists():
-        raise ArticleError(f"{path}: no such file")
-    if path.is_dir():
-        raise ArticleError(f"{path}: is a directory, not an article file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ArticleError(f"{path.name}: too large ({size:,} bytes; the limit is {max_bytes:,})")
+def _decode(name: str, data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)  # the codec reads and drops the mark
+            except UnicodeDecodeError:
+                raise ArticleError(f"{name}: marked as {encoding.upper()} text but not valid "
+                                   f"{encoding.upper()}; save it as UTF-8") from None
+    if b"\x00" in data:
+        raise ArticleError(f"{name}: looks like a binary file, not text")
     try:
-        data = path.read_bytes()
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ArticleError(f"{name}: not UTF-8 text (bad byte at position {err.start}); "
+                           "save it as UTF-8") from None
+
+
+def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """Read one article file, or raise :class:`ArticleError` saying what is wrong.
+
+    Only regular files are read, and never more than ``max_bytes`` + 1 bytes: a link to
+    /dev/zero or a named pipe is refused, not read for ever.
+    """
+    shown = printable_name(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ArticleError(f"{shown}: no such file") from None
     except OSError as err:
-        raise ArticleError(f"{path}: cannot be read ({err.strerror})") from None
+        raise ArticleError(f"{shown}: cannot be read ({err.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ArticleError(f"{shown}: is a directory, not an article file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ArticleError(f"{shown}: not a regular file (a device, pipe or socket); "
+                           "save the report as a .txt file")
+    if info.st_size > max_bytes:
+        raise ArticleError(f"{printable_name(path.name)}: too large ({info.st_size:,} bytes; "
+                           f"the limit is {max_bytes:,})")
+    try:
+        # O_NONBLOCK: should the file be swapped for a pipe after the check, opening
+        # it still returns at once instead of waiting for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ArticleError(f"{shown}: not a regular file (a device, pipe or socket); "
+                                   "save the report as a .txt file")
+            data = handle.read(max_bytes + 1)
+    except OSError as err:
+        raise ArticleError(f"{shown}: cannot be read ({err.strerror})") from None
     return decode_article(path.name, data, max_bytes)
 
 
 def article_paths(directory: Path) -> list[Path]:
     """The article files in ``directory`` (``*.txt``, sorted), or raise :class:`ArticleError`."""
     if not directory.is_dir():
-        raise ArticleError(f"{directory}: no such directory")
-    paths = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+        raise ArticleError(f"{printable_name(directory)}: no such directory")
+    paths = sorted(p for p in directory.iterdir() if p.suffix in ARTICLE_SUFFIXES
+                   and not p.is_dir())
     if not paths:
-        raise ArticleError(f"{directory}: no articles (*.txt files) found")
+        raise ArticleError(f"{printable_name(directory)}: no articles (*.txt files) found")
     return paths
