@@ -1,22 +1,28 @@
-"""The CLI's opt-in online geocoder against loopback servers: answers, hangs and refusals."""
+"""The CLI's opt-in online geocoder against loopback servers: answers, hangs and refusals,
+broken caches and bad time limits."""
 from __future__ import annotations
 
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from .test_geocoders_online import FakeNominatim, answer_never, answer_places, serve  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _places_online(url: str, tmp_path: Path, text: str) -> subprocess.CompletedProcess:
+def _places_online(url: str, tmp_path: Path, text: str,
+                   **extra_env: str) -> subprocess.CompletedProcess:
     article = tmp_path / "report.txt"
     article.write_text(text, encoding="utf-8")
     env = {**os.environ, "INCIDENT_ATLAS_NOMINATIM_URL": url,
-           "INCIDENT_ATLAS_CACHE_DIR": str(tmp_path / "cache"), "NO_PROXY": "127.0.0.1"}
+           "INCIDENT_ATLAS_CACHE_DIR": str(tmp_path / "cache"), "NO_PROXY": "127.0.0.1",
+           **extra_env}
     return subprocess.run([sys.executable, "-m", "layers.cli", "places", "--geocoder", "nominatim",
                            str(article)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
 
@@ -38,11 +44,8 @@ def test_online_answer_replaces_the_offline_position(serve, tmp_path: Path) -> N
 def test_hung_server_falls_back_offline_with_one_notice(serve, tmp_path: Path) -> None:
     server: FakeNominatim = serve(answer_never)
     # A short deadline keeps the test quick; the CLI default is ten seconds.
-    os.environ["INCIDENT_ATLAS_NOMINATIM_DEADLINE"] = "1"
-    try:
-        result = _places_online(server.url, tmp_path, "Gunmen fired at a checkpost in Sibi and in Mach.")
-    finally:
-        del os.environ["INCIDENT_ATLAS_NOMINATIM_DEADLINE"]
+    result = _places_online(server.url, tmp_path, "Gunmen fired at a checkpost in Sibi and in Mach.",
+                            INCIDENT_ATLAS_NOMINATIM_DEADLINE="1")
     assert result.returncode == 0
     features = _features(result)
     assert set(features) == {"Sibi", "Mach"}
@@ -63,3 +66,61 @@ def test_online_answer_far_from_the_offline_place_is_not_taken(serve, tmp_path: 
 
     [place] = places_in_text("Gunmen attacked a checkpost in Turbat.", "t.txt", geocoder=FarAway())
     assert place.entry.source.startswith("GeoNames") and abs(place.entry.lat - 26.0) < 0.1
+
+
+def _notice_lines(result: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in result.stderr.splitlines()
+            if line.startswith("incident-atlas: notice: ")]
+
+
+@pytest.mark.parametrize("breakage", ["corrupt-file", "folder-is-a-file"])
+def test_broken_cache_costs_one_notice_not_the_run(serve, tmp_path: Path, breakage: str) -> None:
+    server: FakeNominatim = serve(answer_places)
+    if breakage == "corrupt-file":
+        (tmp_path / "cache").mkdir()
+        (tmp_path / "cache" / "geocode.sqlite3").write_bytes(b"not an SQLite file\n" * 100)
+    else:
+        (tmp_path / "cache").write_text("a file where the cache folder should be\n")
+    result = _places_online(server.url, tmp_path,
+                            "Troops reached the Quetta railway station and then Sibi.")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    features = _features(result)
+    assert set(features) == {"Quetta railway station", "Sibi"}
+    station = features["Quetta railway station"]["properties"]["source"]
+    assert station.startswith("OpenStreetMap Nominatim")  # still asked online, without the cache
+    [notice] = _notice_lines(result)
+    assert notice.startswith("incident-atlas: notice: Geocoder cache ")
+    assert "going on without it" in notice
+    assert result.stderr.splitlines() == [notice]
+
+
+def test_run_budget_stops_asking_and_falls_back_offline(serve, tmp_path: Path) -> None:
+    server: FakeNominatim = serve(answer_never)
+    started = time.monotonic()
+    result = _places_online(server.url, tmp_path,
+                            "Gunmen fired at a checkpost in Sibi and in Mach.",
+                            INCIDENT_ATLAS_NOMINATIM_RUN_BUDGET="0.5")
+    assert time.monotonic() - started < 4.5  # the 5 s socket timeout never ran out
+    assert result.returncode == 0, result.stderr
+    features = _features(result)
+    assert set(features) == {"Sibi", "Mach"}
+    assert all("GeoNames" in f["properties"]["source"] for f in features.values())
+    [notice] = _notice_lines(result)
+    assert "run budget of 0.5 s used up" in notice
+    assert len(server.searches) == 1
+
+
+@pytest.mark.parametrize("variable", ["INCIDENT_ATLAS_NOMINATIM_DEADLINE",
+                                      "INCIDENT_ATLAS_NOMINATIM_RUN_BUDGET"])
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_non_finite_time_limit_is_a_one_line_error(serve, tmp_path: Path, variable: str,
+                                                   value: str) -> None:
+    server: FakeNominatim = serve(answer_places)
+    result = _places_online(server.url, tmp_path, "Troops reached Sibi.", **{variable: value})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"incident-atlas: error: {variable} must be a positive, finite number of seconds, "
+        f"not {value!r}"]
+    assert server.requests == []

@@ -53,7 +53,7 @@ class GeocoderNotice:
 
     message: str   # full sentence for a person, e.g. "Online geocoder unavailable …"
     query: str     # the place name being looked up when it happened
-    provider: str  # which geocoder it concerns, e.g. "nominatim"
+    provider: str  # which geocoder (or its cache) it concerns, e.g. "nominatim", "cache"
 
 
 #: The callback type composable wrappers accept as ``on_notice``.

@@ -1,10 +1,14 @@
 """Online geocoding through OpenStreetMap Nominatim, built on geopy.
 
 :class:`NominatimGeocoder` is geopy's :class:`~geopy.geocoders.Nominatim`
-with three things added that an offline-first tool needs:
+with these things added that an offline-first tool needs:
 
 * a hard limit on how long one query may take (no adapter retries, a total
   time budget), so an unreachable server costs one short wait, not minutes;
+* a limit on how long a whole run may spend asking (the *run budget*), so a
+  slow server cannot cost one deadline per place name;
+* redirects refused rather than followed, so queries go only to the server
+  the user chose, and notices name the host actually contacted;
 * geopy's :class:`~geopy.extra.rate_limiter.RateLimiter` at one request per
   second, as the Nominatim usage policy requires, with its clock and sleep
   injectable so tests neither wait nor depend on timing;
@@ -14,16 +18,18 @@ with three things added that an offline-first tool needs:
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
 import math
 import socket
 import threading
 import time
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Iterator, Mapping
+from typing import Any, Callable, NoReturn
 from urllib.error import URLError
 from urllib.parse import urlsplit
+from urllib.request import HTTPRedirectHandler, HTTPSHandler, ProxyHandler, Request, build_opener
 
 from geopy.adapters import URLLibAdapter
 from geopy.distance import distance
@@ -41,6 +47,7 @@ from geopy.location import Location
 from geo.geocoders.cache import QueryCache
 
 __all__ = [
+    "DEFAULT_RUN_BUDGET",
     "DEFAULT_URL",
     "NominatimGeocoder",
     "nominatim_kind",
@@ -48,6 +55,10 @@ __all__ = [
 ]
 
 DEFAULT_URL = "https://nominatim.openstreetmap.org"
+
+#: Seconds one run may spend on the server in all (see NominatimGeocoder):
+#: about 60 answers at the polite rate, or six at a 10 s deadline.
+DEFAULT_RUN_BUDGET = 60.0
 
 #: Hosts a system proxy could never reach on our behalf; see NominatimGeocoder.
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -214,6 +225,32 @@ class _AnswerTimedOut(GeocoderTimedOut):
     """The server started answering but did not finish within the deadline."""
 
 
+class _RunBudgetSpent(GeocoderTimedOut):
+    """This run has spent all the time it may spend asking the server."""
+
+
+class _RedirectRefused(GeocoderServiceError):
+    """The server answered with a redirect, which is never followed."""
+
+
+class _RefuseRedirects(HTTPRedirectHandler):
+    """urllib's redirect handler, turned into one that fails instead.
+
+    A redirect could send the user's place names to a server they did not
+    choose, and every notice would still name the one they did.
+    """
+
+    def redirect_request(
+        self, req: Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> NoReturn:
+        """Refuse: raise instead of returning the request that would follow."""
+        fp.close()
+        target = urlsplit(newurl).netloc or newurl
+        raise _RedirectRefused(
+            f"{req.host} answered with a redirect ({code}) to {target}, which is not followed"
+        )
+
+
 class _BoundedURLLibAdapter(URLLibAdapter):
     """geopy's urllib adapter: one attempt per request and a total time budget.
 
@@ -222,24 +259,42 @@ class _BoundedURLLibAdapter(URLLibAdapter):
     accepts connections and never answers costs three full timeouts per
     query.  urllib makes exactly one attempt.
 
+    Why rebuild the opener: to refuse redirects (see :class:`_RefuseRedirects`).
+
     Why override the body read: a socket timeout bounds each *read*, not the
     whole response, so a server dribbling a byte per second would never time
     out.  The body is therefore read in chunks and abandoned once
-    ``deadline`` seconds have passed since the request started.  (Connect and
-    the status line/headers are each bounded by the per-operation timeout.)
+    ``deadline`` seconds have passed since the request started (or fewer, see
+    :meth:`deadline_lowered_to`).  Connect and the status line/headers are
+    each bounded by the per-operation timeout.
     """
 
     def __init__(self, *, proxies: Any, ssl_context: Any, deadline: float) -> None:
         """Build the urllib opener; ``deadline`` is the per-request budget in s."""
         super().__init__(proxies=proxies, ssl_context=ssl_context)
+        # geopy's opener plus the redirect refusal; ProxyHandler(None) reads
+        # the system proxies, as geopy does, and {} uses none.
+        self.urlopen = build_opener(
+            HTTPSHandler(context=ssl_context), ProxyHandler(proxies), _RefuseRedirects()
+        ).open
         self.deadline = deadline
         # Per-thread because one geocoder may serve several threads at once.
         self._local = threading.local()
 
+    @contextlib.contextmanager
+    def deadline_lowered_to(self, seconds: float) -> Iterator[None]:
+        """Within the block, bound this thread's requests by ``seconds`` if that is less."""
+        self._local.deadline = min(seconds, self.deadline)
+        try:
+            yield
+        finally:
+            self._local.deadline = None
+
     def get_text(self, url: str, *, timeout: float, headers: dict[str, str]) -> str:
         """Fetch ``url`` once; fail with a geopy error rather than overrun the budget."""
+        deadline = getattr(self._local, "deadline", None) or self.deadline
         # Real time on purpose: this bounds real sockets, not the injected clock.
-        self._local.ends_at = time.monotonic() + self.deadline
+        self._local.ends_at = time.monotonic() + deadline
         try:
             return super().get_text(url, timeout=timeout, headers=headers)
         finally:
@@ -277,6 +332,15 @@ class _BoundedURLLibAdapter(URLLibAdapter):
             return b"".join(chunks).decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
             raise GeocoderParseError("Unable to decode the response bytes") from exc
+
+
+def _require_seconds(**limits: float) -> None:
+    """Raise ValueError naming the first limit that is not a positive, finite number."""
+    for name, seconds in limits.items():
+        if not (math.isfinite(seconds) and seconds > 0):
+            raise ValueError(
+                f"{name} must be a positive, finite number of seconds, not {seconds!r}"
+            )
 
 
 def _is_coordinate(value: Any, limit: float) -> bool:
@@ -355,12 +419,24 @@ class _InjectedClockRateLimiter(RateLimiter):
         self._injected_sleep(seconds)
 
 
+def _found_in_chain(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """Return the first exception of type ``kind`` among ``exc``'s causes and contexts."""
+    cause: BaseException | None = exc.__cause__ or exc.__context__
+    while cause is not None and not isinstance(cause, kind):
+        cause = cause.__cause__ or cause.__context__
+    return cause
+
+
 def _explain(
     exc: GeocoderServiceError, host: str, budget: float, deadline: float
 ) -> GeocoderServiceError:
     """Return a geopy error of the right class with a short, human message."""
     if isinstance(exc, _AnswerTimedOut):
         return GeocoderTimedOut(f"answer still incomplete after {deadline:.1f} s")
+    refused = _found_in_chain(exc, _RedirectRefused)
+    if refused is not None:
+        # geopy re-raises it as a bare GeocoderServiceError; keep its class.
+        return _RedirectRefused(str(refused))
     if isinstance(exc, GeocoderTimedOut):
         return GeocoderTimedOut(f"timed out after {budget:.1f} s")
     # URLLibAdapter reports a failed connection as a bare GeocoderServiceError
@@ -395,7 +471,8 @@ class NominatimGeocoder:
     adds ``name``, ``kind``, ``precision_km`` and ``source``; it returns None
     when Nominatim has no match (a definite miss, cached like a hit) and raises
     a :class:`geopy.exc.GeocoderServiceError` subclass when it could not ask
-    (never cached, so the next run tries again).
+    (never cached, so the next run tries again) -- including when this
+    object's run budget is spent.
     """
 
     #: Short provider name used in notices.
@@ -408,6 +485,7 @@ class NominatimGeocoder:
         url: str = DEFAULT_URL,
         timeout: float = 5.0,
         deadline: float = 10.0,
+        run_budget: float = DEFAULT_RUN_BUDGET,
         country_codes: str | None = "pk",
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -419,12 +497,17 @@ class NominatimGeocoder:
         ``timeout`` bounds each network wait (connect, first byte, each read);
         ``deadline`` bounds one whole request.  The politeness wait of up to
         ``min_delay_seconds`` before a request is not part of the deadline: it
-        is short, certain and cannot hang.
+        is short, certain and cannot hang.  ``run_budget`` bounds the time all
+        calls together spend on the server, waits included (cache hits cost
+        nothing); once it is spent every call fails at once.  All are seconds.
         """
         if not user_agent or not user_agent.strip():
             raise ValueError("Nominatim requires an identifying user agent")
-        if timeout <= 0 or deadline <= 0 or min_delay_seconds < 0:
-            raise ValueError("timeout and deadline must be > 0, min_delay_seconds >= 0")
+        _require_seconds(timeout=timeout, deadline=deadline, run_budget=run_budget)
+        if not (math.isfinite(min_delay_seconds) and min_delay_seconds >= 0):
+            raise ValueError(
+                f"min_delay_seconds must be finite and >= 0, not {min_delay_seconds!r}"
+            )
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url!r}")
@@ -434,9 +517,13 @@ class NominatimGeocoder:
         self.user_agent = user_agent
         self.timeout = float(timeout)
         self.deadline = float(deadline)
+        self.run_budget = float(run_budget)
         self.country_codes = country_codes or None
         self.cache = cache
         self._host = parts.netloc
+        self._clock = clock
+        self._spent = 0.0  # seconds of run_budget used so far
+        self._spent_lock = threading.Lock()
         # The cache key must change when the answer could: another server or
         # another country filter gives other results for the same name.
         self.provider = f"nominatim {self.url} countrycodes={self.country_codes or '*'}"
@@ -451,6 +538,7 @@ class NominatimGeocoder:
             proxies={} if parts.hostname in _LOOPBACK_HOSTS else None,
             adapter_factory=functools.partial(_BoundedURLLibAdapter, deadline=self.deadline),
         )
+        self._adapter: _BoundedURLLibAdapter = self._nominatim.adapter
         self._limited = _InjectedClockRateLimiter(
             self._request, min_delay_seconds=min_delay_seconds, clock=clock, sleep=sleep
         )
@@ -463,29 +551,54 @@ class NominatimGeocoder:
             found, cached = self.cache.get(self.provider, query)
             if found:
                 return cached  # cache hits spend no rate-limit slot
-        location = self._limited(query)
+        location = self._ask(query)
         if self.cache is not None:
             self.cache.put(self.provider, query, location)
         return location
 
-    def _request(self, query: str) -> Location | None:
-        """Send one request (the rate limiter has granted the slot)."""
-        # With a single attempt the whole deadline remains when we start, so
-        # no network wait may be longer than it: min(timeout, deadline).
-        budget = min(self.timeout, self.deadline)
+    def _ask(self, query: str) -> Location | None:
+        """Ask the server through the rate limiter, charging the time to the run budget."""
+        started = self._clock()
+        with self._spent_lock:
+            left = self.run_budget - self._spent
+        if left <= 0:
+            raise self._run_budget_spent()
         try:
-            found = self._nominatim.geocode(
-                query,
-                exactly_one=True,
-                timeout=budget,
-                country_codes=self.country_codes,
-            )
+            return self._limited(query, started + left)
+        finally:
+            with self._spent_lock:
+                self._spent += self._clock() - started
+
+    def _request(self, query: str, budget_ends_at: float) -> Location | None:
+        """Send one request (the rate limiter has granted the slot) before ``budget_ends_at``."""
+        left = budget_ends_at - self._clock()
+        if left <= 0:
+            raise self._run_budget_spent()  # the politeness wait used the rest
+        # With a single attempt the whole deadline remains when we start, so
+        # no network wait may be longer than it: min(timeout, deadline); and
+        # neither may outlast the run budget.
+        deadline = min(self.deadline, left)
+        timeout = min(self.timeout, deadline)
+        try:
+            with self._adapter.deadline_lowered_to(deadline):
+                found = self._nominatim.geocode(
+                    query,
+                    exactly_one=True,
+                    timeout=timeout,
+                    country_codes=self.country_codes,
+                )
         except GeocoderServiceError as exc:
-            explained = _explain(exc, self._host, budget, self.deadline)
+            if isinstance(exc, GeocoderTimedOut) and self._clock() >= budget_ends_at:
+                raise self._run_budget_spent() from exc  # cut short by the budget
+            explained = _explain(exc, self._host, timeout, deadline)
             if explained is exc:
                 raise
             raise explained from exc
         return None if found is None else _to_atlas_location(found)
+
+    def _run_budget_spent(self) -> _RunBudgetSpent:
+        """Return the error for a call made after the run budget is used up."""
+        return _RunBudgetSpent(f"run budget of {self.run_budget:g} s used up")
 
     def __repr__(self) -> str:
         """Show the server and country filter."""
