@@ -1,32 +1,61 @@
 """The ``incident-atlas`` command: ``places`` prints GeoJSON, ``build`` writes every layer.
 
 Bad input (a missing, empty, binary, non-UTF-8 or oversized file; a directory with no
-articles) is reported in one line on stderr and exits with status 2; the other files
-of the same call are still processed.
+articles; an ``--out`` that cannot be written) is reported in one line on stderr and
+exits with status 2; the other files of the same call are still processed. Every path
+is printed on one line whatever bytes its name holds.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, TextIO
 
 from geo.articles import Article, ArticleError, article_paths, read_article
 from geo.geocoders.base import Geocoder, GeocoderNotice
 
 from .build import ARTICLES_DIR, CASE_INCIDENT, article_places, build_layers
-from .export import write_layers
+from .csv_export import csv_text
+from .export import ExportError, output_folder, write_layers
 from .places import places_layer
 
 EXIT_BAD_INPUT = 2
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Bidirectional overrides and isolates can make a printed name read as another one.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _printable_char(char: str) -> str:
+    category = unicodedata.category(char)
+    if category == "Cs":  # a byte of a file name that is not UTF-8
+        return "\ufffd"
+    if category in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS:
+        code = ord(char)
+        return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return char
+
+
+def _printable(text: str) -> str:
+    """``text`` as one printable line: undecodable bytes replaced, control characters escaped."""
+    return "".join(_printable_char(char) for char in text)
+
+
+def _say(stream: TextIO, line: str) -> None:
+    """Write ``line`` made printable; what the stream's encoding cannot hold (an ASCII-only
+    terminal) is written as escapes, so no path or message can make the command fail."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(_printable(line).encode(encoding, "backslashreplace").decode(encoding) + "\n")
+
 
 def _error(message: str) -> None:
-    print(f"incident-atlas: error: {message}", file=sys.stderr)
+    _say(sys.stderr, f"incident-atlas: error: {message}")
 
 
 def _notice(notice: GeocoderNotice) -> None:
-    print(f"incident-atlas: notice: {notice.message}", file=sys.stderr)
+    _say(sys.stderr, f"incident-atlas: notice: {notice.message}")
 
 
 def _read_all(paths: Sequence[Path]) -> tuple[list[Article], bool]:
@@ -67,10 +96,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except ArticleError as err:
         _error(str(err))
         return EXIT_BAD_INPUT
+    output_folder(args.out)  # a bad --out is reported before the slow part
     articles, ok = _read_all(paths)
     layers = build_layers(article_places(articles, geocoder=_geocoder(args.geocoder)))
     for path in write_layers(layers, args.out):
-        print(path)
+        _say(sys.stdout, str(path))
     return 0 if ok else EXIT_BAD_INPUT
 
 
@@ -91,7 +121,7 @@ def _cmd_claims(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        sys.stdout.write(csv_text(table))  # formula-like cells neutralised for spreadsheets
     return 0 if ok else EXIT_BAD_INPUT
 
 
@@ -106,8 +136,8 @@ def _cmd_gazetteer(args: argparse.Namespace) -> int:
         _error(f"the {error.name} package is needed to rebuild the gazetteer: "
                "pip install -e '.[test]'")
         return EXIT_BAD_INPUT
-    print(f"wrote {count} GeoNames rows to {GEONAMES_CSV}")
-    print(f"wrote {countries} Natural Earth countries to {COUNTRIES_CSV}")
+    _say(sys.stdout, f"wrote {count} GeoNames rows to {GEONAMES_CSV}")
+    _say(sys.stdout, f"wrote {countries} Natural Earth countries to {COUNTRIES_CSV}")
     return 0
 
 
@@ -153,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except _SettingError as err:
         _error(str(err))
+        return EXIT_BAD_INPUT
+    except ExportError as err:
+        _error(f"cannot write {err.path}: {err.reason}")
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # "incident-atlas places … | head" is fine
         return 0
