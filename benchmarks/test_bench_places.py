@@ -25,13 +25,13 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from geotext import GeoText
 
+from _children import ISOLATION, TIME, child, measured_child
 from geo.gazetteer import default_gazetteer
 from geo.geocoders.offline import GazetteerGeocoder
 from geo.places import places_in_text
@@ -43,7 +43,6 @@ CORPUS_RNG_SEED = 20250311
 CORPUS_ROUNDS = int(os.environ.get("BENCH_CORPUS_ROUNDS", "3"))
 COLD_RUNS = 5
 RSS_RUNS = 3
-TIME = "/usr/bin/time"
 
 
 def _load_gold_scoring():
@@ -209,25 +208,6 @@ def test_corpus_throughput(benchmark, record, tool, corpus, gazetteer):
 
 # --------------------------------------------------------------------------- child processes
 
-def _no_network_prefix() -> list[str]:
-    """``unshare -n`` (no network interface at all) when permitted here, else nothing."""
-    try:
-        ok = subprocess.run(["unshare", "-n", "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        ok = False
-    return ["unshare", "-n"] if ok else []
-
-
-NO_NET = _no_network_prefix()
-ISOLATION = "unshare -n (no network interface)" if NO_NET else "none available (in-process guard only)"
-
-
-def _child(args: list[str], **kwargs) -> subprocess.CompletedProcess:
-    done = subprocess.run([*NO_NET, *args], cwd=REPO, capture_output=True, text=True, timeout=600, **kwargs)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done
-
-
 _CHILD_GAZETTEER = """
 import json, time
 t0 = time.perf_counter()
@@ -268,7 +248,7 @@ def test_cold_start(benchmark, record, what):
     runs: list[dict] = []
 
     def one_process() -> None:
-        runs.append(json.loads(_child([sys.executable, "-c", code, str(SEED_PATHS[0])]).stdout))
+        runs.append(json.loads(child([sys.executable, "-c", code, str(SEED_PATHS[0])]).stdout))
 
     benchmark.pedantic(one_process, rounds=COLD_RUNS, iterations=1, warmup_rounds=1)
     runs = runs[-COLD_RUNS:]  # drop the warm-up
@@ -313,15 +293,6 @@ RSS_SHOWN = {
     "cli-places-5-seeds": "incident-atlas places data/articles/*.txt",
     "cli-build": "incident-atlas build --out TMP",
 }
-_MAX_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
-_WALL = re.compile(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)")
-
-
-def _wall_seconds(report: str) -> float:
-    hours, minutes, seconds = _WALL.search(report).groups()
-    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-
-
 @pytest.mark.skipif(not os.access(TIME, os.X_OK), reason="GNU time (/usr/bin/time) is not installed")
 @pytest.mark.parametrize("command", list(RSS_COMMANDS))
 def test_peak_rss(benchmark, record, command, tmp_path):
@@ -333,12 +304,11 @@ def test_peak_rss(benchmark, record, command, tmp_path):
     walls: list[float] = []
 
     def one_process() -> None:
-        done = _child([TIME, "-v", "-o", str(report), *argv])
+        run = measured_child(argv, report)
         if command == "cli-places-5-seeds":
-            assert json.loads(done.stdout)["type"] == "FeatureCollection"
-        text = report.read_text()
-        rss_kib.append(int(_MAX_RSS.search(text).group(1)))
-        walls.append(_wall_seconds(text))
+            assert json.loads(run.done.stdout)["type"] == "FeatureCollection"
+        rss_kib.append(run.peak_rss_kib)
+        walls.append(run.wall_s)
 
     benchmark.pedantic(one_process, rounds=RSS_RUNS, iterations=1, warmup_rounds=0)
     record(peak_rss_mib_median=statistics.median(rss_kib) / 1024,
