@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -163,13 +163,47 @@ def date_window(value: object, bounds: tuple[date, date]) -> tuple[date, date]:
     return min(days[0], days[1]), max(days[0], days[1])
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!<>~|$])")
+#: Every ASCII punctuation character: CommonMark lets a backslash escape any of them.
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+#: Characters that end a line: a new line could start a heading, a list or a code block.
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+#: Where GitHub-flavoured Markdown starts a link of its own: http(s)://, www. and e-mail
+#: addresses. It finds them in the text after escapes are resolved, so escaping cannot stop it.
+_AUTOLINK_STARTS = re.compile(r"https?(?=:)|www(?=\.)|@", re.IGNORECASE)
+#: Invisible and unbreakable: placed after such a start, it keeps the text from matching.
+WORD_JOINER = "\u2060"
 
 
 def plain_text(message: str) -> str:
-    """``message`` with Markdown's special characters escaped, for Streamlit's messages.
+    """``message`` as Markdown that shows exactly its characters, for Streamlit's messages and labels.
 
-    File names come from the user: "![](http://host/x.png).txt" must show as text, not
-    fetch an image from the internet.
+    File names come from the user: "# Title http://x.txt" must not become a heading
+    and a link, "![](http://host/x.png).txt" must not fetch an image. Escaping every
+    ASCII punctuation character stops every Markdown construct (headings, lists,
+    quotes, links, emphasis, code, HTML, entities, maths, Streamlit's ``:emoji:`` and
+    ``:color[…]`` directives); a word joiner after "http", "www" and "@" stops the
+    links GitHub-flavoured Markdown makes of bare URLs and e-mail addresses; line
+    breaks become spaces and leading spaces go, so no block can start mid-message.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", message)
+    one_line = _LINE_BREAKS.sub(" ", message).lstrip()
+    unlinked = _AUTOLINK_STARTS.sub(lambda match: match.group() + WORD_JOINER, one_line)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
+
+
+def distinct_name(name: str, taken: Collection[str]) -> str:
+    """``name``, or the first of ``stem (2).txt``, ``stem (3).txt`` … that is not in ``taken``.
+
+    Two reports may arrive with the same name (an upload called ``pasted-1.txt``, the
+    same file uploaded twice): both are kept, the later one under a distinct name.
+    """
+    if name not in taken:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = name, ""
+    number = 2
+    while True:
+        candidate = f"{stem} ({number})" + (f".{suffix}" if suffix else "")
+        if candidate not in taken:
+            return candidate
+        number += 1

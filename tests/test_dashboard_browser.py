@@ -7,24 +7,22 @@ except under CI (the CI environment variable set), where that is a failure.
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest
 
 from layers.cli import main as cli_main
 
+from .dashboard_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\"> ${alert(2)}"
 REPORT = f"Gunmen attacked a bus near Quetta on Tuesday. {XSS} Police in Quetta said two were hurt."
@@ -38,42 +36,14 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server() -> str:
+def server() -> Iterator[str]:
     """The dashboard on loopback; killed at teardown."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited: {process.stderr.read().decode(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("streamlit did not answer /_stcore/health within 90 s")
-                time.sleep(0.3)
+    port = free_port()
+    with running_server([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+                         "--server.headless", "true", "--server.port", str(port),
+                         "--server.address", "127.0.0.1"], ROOT, port, wait_s=90) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +99,17 @@ def _open(page, query: str = ""):
     if "layers=" not in query:  # every layer on: the map is drawn once the incidents are
         frame.locator("path.atlas-incident").first.wait_for(timeout=60_000)
     return frame
+
+
+def _settled(page, reports: int | None = None) -> None:
+    """Wait until the app shows ``reports`` reports (if given) and its script run has finished.
+
+    The sidebar, with its Remove buttons, is drawn before the reports are analysed: a
+    button on the page does not mean the rest of the page has caught up.
+    """
+    if reports is not None:
+        sync_api.expect(page.get_by_test_id("stMetricValue").first).to_have_text(str(reports), timeout=60_000)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(timeout=60_000)
 
 
 def _choose(page, label: str, typed: str) -> None:
@@ -238,6 +219,7 @@ def test_xss_in_a_pasted_report_runs_nothing(page):
     page.get_by_label("…or paste a report").fill(REPORT)
     page.get_by_role("button", name="Add pasted report").click()
     sync_api.expect(page.get_by_role("button", name="Remove pasted-1.txt")).to_be_visible(timeout=30_000)
+    _settled(page, reports=6)
     _choose(page, "Report", "pasted-1.txt")
     reader = page.locator(".atlas-article")
     sync_api.expect(reader).to_contain_text("<script>window.__atlasXss=1</script>", timeout=30_000)
@@ -270,3 +252,87 @@ def test_picking_a_place_in_the_reader_centres_the_map(page):
     map_js.wait_for_function("() => Math.abs(map_div.getCenter().lat - 34.0) < 0.1", timeout=30_000)
     center = map_js.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
     assert abs(center[1] - 71.5) < 0.2 and center[2] == 10
+
+
+# --- hostile input (issue #9) -----------------------------------------------------------
+
+ONLINE_TILES_LABEL = "Online OpenStreetMap tiles (needs internet)"
+
+
+def test_a_link_with_osm_online_contacts_no_other_host(page):
+    frame = _open(page, "?osm=online")
+    _settled(page)
+    page.wait_for_timeout(1500)  # any tile request would have gone out by now
+    assert page.watch.outside == [], page.watch.outside
+    frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30_000)  # the offline tiles
+    online = page.get_by_role("checkbox", name=ONLINE_TILES_LABEL)
+    sync_api.expect(online).not_to_be_checked()
+    assert "osm=" not in page.url
+    assert frame.locator("img.leaflet-tile[src*='openstreetmap.org']").count() == 0
+    # Only a click in this session asks the tile server (blocked here, but recorded).
+    with page.expect_request(lambda request: urlparse(request.url).hostname == "tile.openstreetmap.org",
+                             timeout=30_000):
+        online.check(force=True)
+    _settled(page)
+    assert "osm=" not in page.url
+
+
+def _upload(page, files: list[tuple[str, bytes]]) -> None:
+    """Give the uploader ``files`` once the page is idle (a rerun may replace its input) and
+    wait until it shows their names."""
+    _settled(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+        [{"name": name, "mimeType": "text/plain", "buffer": data} for name, data in files])
+    for name in {name for name, _ in files}:
+        # A chip may shorten a long name.
+        page.get_by_test_id("stFileChipName").filter(has_text=name[:6]).first.wait_for(timeout=30_000)
+
+
+MARKDOWN_NAME = "# Title http://x.txt"
+LINKED_NAME = "## Report [here](http://evil.example/x) :red[alert] <b>bold</b> www.evil.example.txt"
+
+
+def test_file_names_with_markdown_show_as_plain_text(page):
+    _open(page)
+    report = (ROOT / "data" / "articles" / sorted(os.listdir(ROOT / "data" / "articles"))[0]).read_bytes()
+    _upload(page, [(MARKDOWN_NAME, b"  \n"), (LINKED_NAME, report), (LINKED_NAME, report)])
+    sidebar = page.get_by_test_id("stSidebar")
+    error = sidebar.get_by_test_id("stAlert").filter(has_text="empty file")
+    error.wait_for(timeout=60_000)
+    # Shown as written (an invisible word joiner keeps bare URLs from being linked).
+    assert error.locator("h1, h2, h3, h4, a").count() == 0, error.inner_html()
+    assert error.inner_text().replace("\u2060", "").strip() == f"{MARKDOWN_NAME}: empty file"
+    # The same name twice: both kept, the second renamed, and the user told (as text).
+    _settled(page, reports=7)
+    renamed = LINKED_NAME.removesuffix(".txt") + " (2).txt"
+    notice = sidebar.get_by_test_id("stAlert").filter(has_text="loaded as")
+    assert notice.inner_text().replace("\u2060", "").strip() == (
+        f"{LINKED_NAME}: a report with this name is already loaded; this file is loaded as {renamed}")
+    for alert in (error, notice):
+        assert alert.locator("h1, h2, h3, h4, a, img, b, strong, span[style*='color']").count() == 0
+    # In the reader's list the names are text too.
+    _choose(page, "Report", renamed)
+    sync_api.expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value(renamed)
+    assert page.locator("[data-testid='stMain'] a[href*='evil.example'], [data-testid='stSidebar'] a[href]").count() == 0
+    assert page.watch.outside == []
+
+
+def test_csv_downloads_cannot_carry_spreadsheet_formulas(page, tmp_path):
+    _open(page)
+    report = (ROOT / "data" / "articles" / sorted(os.listdir(ROOT / "data" / "articles"))[0]).read_bytes()
+    formula = "=SUM(1+1)*cmd.txt"  # a browser sends quotes in a file name percent-encoded
+    _upload(page, [(formula, report)])
+    _settled(page, reports=6)
+    page.get_by_role("tab", name="Figures").click()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Claims table (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    from_upload = [row for row in rows if formula in row["article"]]
+    assert from_upload, "the uploaded report's claims are in the table"
+    assert all(row["article"] == "'" + formula for row in from_upload)
+    assert not [cell for row in rows for cell in row.values() if cell.startswith(("=", "+", "-", "@"))]
+    page.get_by_role("tab", name="Incidents table").click()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Incidents shown (CSV)").click()
+    incidents = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert len(incidents) == 19

@@ -223,6 +223,14 @@ def test_url_values_round_trip():
     assert filters.parse_count("-3") == 0 and filters.parse_count("x", 5) == 5
 
 
+def test_a_second_report_with_a_taken_name_gets_a_distinct_one():
+    assert filters.distinct_name("report.txt", set()) == "report.txt"
+    assert filters.distinct_name("pasted-1.txt", {"pasted-1.txt"}) == "pasted-1 (2).txt"
+    assert filters.distinct_name("a.txt", {"a.txt", "a (2).txt"}) == "a (3).txt"
+    assert filters.distinct_name("notes", {"notes"}) == "notes (2)"
+    assert filters.distinct_name(".txt", {".txt"}) == ".txt (2)"
+
+
 def test_map_reports_are_used_only_for_the_current_generation():
     report = [{"name": "route", "url": "atlas"}, {"name": "@3", "url": "atlas"},
               {"name": "places", "url": "atlas"}, {"name": "other", "url": "https://wms.example"}]

@@ -1,0 +1,55 @@
+"""One report's places and claims, with any failure turned into one line for the user.
+
+The dashboard analyses each report on its own, so a report the parsers cannot handle
+(a MemoryError on a huge paste, a bug) is reported and left out while the others stay.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.articles import Article
+from geo.claims import IncidentRef, claims_in_text
+from geo.records import Place
+
+from .build import article_places
+from .claims import claims_table
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportAnalysis:
+    """What one report yields: its places and claims, or why it could not be analysed."""
+
+    name: str
+    digest: str  # of the text: identifies the report without keeping another copy of it
+    places: list[Place]
+    claims: pd.DataFrame
+    error: str = ""
+
+
+def text_digest(text: str) -> str:
+    """A fingerprint of a report's text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def analyse_report(name: str, text: str, case: IncidentRef, refs: list[IncidentRef]) -> ReportAnalysis:
+    """The places and claims of one report (claims attributed to ``case`` or one of ``refs``).
+
+    Any exception becomes :attr:`ReportAnalysis.error`, one line naming the report and
+    the kind of failure; the traceback goes to the log, never to the user.
+    """
+    digest = text_digest(text)
+    try:
+        places = article_places([Article(name=name, text=text)])
+        claims = claims_table(claims_in_text(text, name, case, refs))
+    except Exception as err:  # noqa: BLE001 - reported in one line, logged in full
+        LOG.exception("report %r could not be analysed", name)
+        return ReportAnalysis(name, digest, [], claims_table([]),
+                              f"{name}: could not be analysed ({type(err).__name__}); it is left out of "
+                              "the map and the figures. Remove it, or add a shorter text.")
+    return ReportAnalysis(name, digest, places, claims)

@@ -1,0 +1,68 @@
+"""What the dashboard tests share: the app under AppTest, a real server on loopback, Chromium."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def started_app(**query: str) -> AppTest:
+    """The dashboard after its first run, opened with ``query`` in the URL."""
+    test = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        test.query_params[key] = value
+    return test.run()
+
+
+def ok(test: AppTest) -> AppTest:
+    """``test``, asserting the run raised nothing."""
+    assert not test.exception, [item.value for item in test.exception]
+    return test
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(command: list[str], cwd: Path, port: int, env: dict[str, str] | None = None,
+                   wait_s: float = 120) -> Iterator[str]:
+    """Start ``command`` (a Streamlit server on ``port``), yield its URL once healthy, stop it."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the server exited: {process.stderr.read().decode(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the server did not answer /_stcore/health within {wait_s:.0f} s")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
