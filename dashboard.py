@@ -9,7 +9,6 @@ it needs no internet.
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 from datetime import date
 from functools import partial
@@ -22,6 +21,7 @@ import streamlit as st
 from streamlit import config as streamlit_config
 from streamlit_folium import st_folium
 
+from geo import settings
 from geo.articles import ArticleError, article_paths, decode_article, read_article
 from geo.claims import FIGURES, IncidentRef, load_incident_refs
 from geo.records import Place
@@ -39,7 +39,6 @@ from layers.styles import CLAIM_COLORS, kind_css
 APP_DIR = Path(__file__).resolve().parent
 VENDOR_DIR = APP_DIR / "static" / "vendor"
 #: Another incidents CSV (same columns as data/incidents.csv); used by the scale benchmark.
-INCIDENTS_ENV = "INCIDENT_ATLAS_INCIDENTS"
 MAP_KEY = "atlas_map"
 LAYER_KEYS = tuple(filters.LAYER_LABELS)
 PLACE_ZOOM = 10
@@ -516,7 +515,7 @@ def main() -> None:
     asset_status = prepare_assets(VENDOR_DIR)
     base_path = st.get_option("server.baseUrlPath").strip("/")
     asset_base = f"/{base_path}/app/static/vendor" if base_path else "/app/static/vendor"
-    incidents_csv = Path(os.environ[INCIDENTS_ENV]) if os.environ.get(INCIDENTS_ENV) else None
+    incidents_csv = settings.incidents_csv()
     seed = seed_articles(ARTICLES_DIR)
     shared_layers = seed_layers(seed, incidents_csv)
     bounds = filters.date_bounds(shared_layers["incidents"])

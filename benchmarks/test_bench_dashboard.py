@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import settings
 from geo.articles import article_paths, read_article
 from layers import webmap
 from layers.build import article_places, build_layers
@@ -39,7 +40,7 @@ from layers.synthetic import write_synthetic_incidents
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "dashboard.py")
-ENV = "INCIDENT_ATLAS_INCIDENTS"
+ENV = settings.INCIDENTS_ENV
 SYNTHETIC_COUNT = 100_000
 FIRST_RUN_CHILD = """
 import json, sys, time

@@ -18,9 +18,10 @@ from itertools import islice
 from pathlib import Path
 
 from .sentences import evidence, evidence_span, sentences
+from .settings import DATA_DIR
 from .numbers import Quantity, find_quantities
 
-INCIDENTS_CSV = Path(__file__).resolve().parent.parent / "data" / "incidents.csv"
+INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 OTHER_INCIDENT = "other"
 
 #: Figure ids and what each counts.

@@ -18,9 +18,10 @@ from .gazetteer import haversine_km
 from .lexicon import GENERIC_LOCALITIES
 from .mentions import Candidate
 from .records import GazetteerEntry
+from .settings import HOME_COUNTRY
 from .spelling import fold, skeleton
 
-DEFAULT_FOCUS_COUNTRY = "PK"
+DEFAULT_FOCUS_COUNTRY = HOME_COUNTRY
 #: Foreign places smaller than this need their country named in the article.
 FOREIGN_CITY_POPULATION = 1_000_000
 _ADMIN_KINDS = {"province", "region", "district"}

@@ -27,7 +27,8 @@ from .geonames import VARIANT_COUNTRIES
 from .records import KINDS, GazetteerEntry
 from .spelling import fold, is_variant, single_letters, skeleton
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from .settings import DATA_DIR, HOME_COUNTRY
+
 GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
 COUNTRIES_CSV = DATA_DIR / "gazetteer_countries.csv"
 OVERLAY_CSV = DATA_DIR / "gazetteer.csv"
@@ -197,7 +198,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _initialisms(entry: GazetteerEntry) -> tuple[str, ...]:
     """Press short forms of long Pakistani names: "Dera Ismail Khan" → "DI Khan"."""
     words = entry.name.split()
-    if entry.country != "PK" or len(words) < 3 or not all(w[:1].isupper() for w in words):
+    if entry.country != HOME_COUNTRY or len(words) < 3 or not all(w[:1].isupper() for w in words):
         return ()
     return ("".join(w[0] for w in words[:-1]) + " " + words[-1],)
 

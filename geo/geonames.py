@@ -14,11 +14,10 @@ import csv
 import re
 from pathlib import Path
 
-#: Countries kept at full (cities500) detail: the focus country and its western
-#: neighbour, where the reporting this tool is built for takes place.
-DETAILED_COUNTRIES: tuple[str, ...] = ("PK", "AF")
+from .settings import DETAILED_COUNTRIES, HOME_COUNTRY
+
 #: Countries whose names may be matched by spelling variant (romanised many ways).
-VARIANT_COUNTRIES: tuple[str, ...] = ("PK",)
+VARIANT_COUNTRIES: tuple[str, ...] = (HOME_COUNTRY,)
 #: Neighbours kept at town level (population ≥ this).
 NEIGHBOUR_MIN_POPULATION: dict[str, int] = {"IR": 15_000, "IN": 100_000, "CN": 100_000}
 #: Everywhere else only large cities and capitals, which reporting names as context.

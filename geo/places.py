@@ -8,6 +8,7 @@ from .gazetteer import Gazetteer, default_gazetteer
 from .geocoders.base import Geocoder
 from .mentions import countries_in_demonyms, find_candidates
 from .records import GazetteerEntry, Place
+from .settings import HOME_COUNTRY
 
 
 def places_in_text(text: str, article: str, gazetteer: Gazetteer | None = None,
@@ -39,9 +40,9 @@ _AREA_KINDS = ("country", "province", "region", "district", "water")
 
 
 def _online_entry(entry: GazetteerEntry, geocoder: Geocoder) -> GazetteerEntry:
-    # Areas keep their curated point and extent; the online service (limited to Pakistan)
-    # is asked only for Pakistani settlements, stations and landmarks.
-    if entry.country != "PK" or entry.kind in _AREA_KINDS:
+    # Areas keep their curated point and extent; the online service (limited to the home
+    # country) is asked only for its settlements, stations and landmarks.
+    if entry.country != HOME_COUNTRY or entry.kind in _AREA_KINDS:
         return entry
     location = geocoder.geocode(entry.name)
     if location is None or "uid" in location.raw:

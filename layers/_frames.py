@@ -7,8 +7,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.gazetteer import DATA_DIR  # one data folder for the whole data flow
-
 WGS84 = "EPSG:4326"
 
 

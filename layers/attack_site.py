@@ -12,7 +12,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.polygon import orient
 
-from ._frames import DATA_DIR, WGS84, points_frame, read_csv, yes
+from geo.settings import DATA_DIR
+
+from ._frames import WGS84, points_frame, read_csv, yes
 
 ATTACK_SITE_CSV = DATA_DIR / "attack_site.csv"
 #: Candidates vaguer than this ("near Sibi", 40 km) are shown but do not stretch the

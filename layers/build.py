@@ -8,8 +8,8 @@ from geo.gazetteer import Gazetteer
 from geo.geocoders.base import Geocoder
 from geo.places import places_in_text
 from geo.records import Place
+from geo.settings import DATA_DIR
 
-from ._frames import DATA_DIR
 from .attack_site import attack_site_layer, candidates_frame
 from .incidents import incidents_layer
 from .places import merged_places_layer, places_layer

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ._frames import DATA_DIR
+from geo.settings import DATA_DIR
 
 _URL = re.compile(r"https?://[^\s,;()<>\"']+")
 

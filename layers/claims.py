@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from geo.claims import Claim
+from geo.settings import DATA_DIR
 
-from ._frames import DATA_DIR, read_csv, to_number
+from ._frames import read_csv, to_number
 
 CURATED_CLAIMS_CSV = DATA_DIR / "claims.csv"
 #: Columns of the claims table, contract of ``incident-atlas claims``.

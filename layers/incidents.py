@@ -5,7 +5,9 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from ._frames import DATA_DIR, points_frame, read_csv, to_number
+from geo.settings import DATA_DIR
+
+from ._frames import points_frame, read_csv, to_number
 
 INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 CLAIM_STATUSES = ("claimed", "unclaimed", "disputed", "state_action")

@@ -7,7 +7,9 @@ import geopandas as gpd
 from pyproj import Geod
 from shapely.geometry import LineString
 
-from ._frames import DATA_DIR, WGS84, points_frame, read_csv, to_number, yes
+from geo.settings import DATA_DIR
+
+from ._frames import WGS84, points_frame, read_csv, to_number, yes
 
 ROUTE_CSV = DATA_DIR / "routes" / "jaffar_express.csv"
 ROUTE_NAME = "Jaffar Express (39UP/40DN), Quetta → Peshawar Cantonment"

@@ -13,7 +13,6 @@ query) -> geopy Location | None``) and wrappers that compose:
 from __future__ import annotations
 
 import math
-import os
 
 from geo.geocoders.base import RAW_KEYS, Geocoder, GeocoderNotice, NoticeCallback
 from geo.geocoders.cache import QueryCache, default_cache_path
@@ -21,6 +20,8 @@ from geo.geocoders.fallback import FallbackGeocoder
 from geo.geocoders.nominatim import DEFAULT_RUN_BUDGET, DEFAULT_URL, NominatimGeocoder
 
 from geo.geocoders.offline import GazetteerGeocoder
+from geo.settings import (NOMINATIM_DEADLINE_ENV, NOMINATIM_RUN_BUDGET_ENV, NOMINATIM_URL_ENV, USER_AGENT_ENV,
+                          environment)
 
 __all__ = [
     "DEFAULT_RUN_BUDGET",
@@ -36,11 +37,6 @@ __all__ = [
     "online_geocoder",
 ]
 
-#: Environment variables read by :func:`online_geocoder`.
-USER_AGENT_ENV = "INCIDENT_ATLAS_USER_AGENT"
-NOMINATIM_URL_ENV = "INCIDENT_ATLAS_NOMINATIM_URL"
-NOMINATIM_DEADLINE_ENV = "INCIDENT_ATLAS_NOMINATIM_DEADLINE"  # seconds per query, overall
-NOMINATIM_RUN_BUDGET_ENV = "INCIDENT_ATLAS_NOMINATIM_RUN_BUDGET"  # seconds per run, all queries
 DEFAULT_USER_AGENT = "incident-atlas/0.1 (offline-first conflict mapping)"
 
 
@@ -66,8 +62,8 @@ def online_geocoder(
     not a positive, finite number of seconds.
     """
     primary = NominatimGeocoder(
-        user_agent or os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT,
-        url=url or os.environ.get(NOMINATIM_URL_ENV) or DEFAULT_URL,
+        user_agent or environment(USER_AGENT_ENV) or DEFAULT_USER_AGENT,
+        url=url or environment(NOMINATIM_URL_ENV) or DEFAULT_URL,
         cache=cache if cache is not None else QueryCache(on_notice=on_notice),
         **_limits_from_env(),
     )
@@ -88,7 +84,7 @@ def _limits_from_env() -> dict[str, float]:
 
 def _seconds_from_env(name: str) -> float | None:
     """Return ``$name`` as seconds, None if unset; ValueError unless positive and finite."""
-    value = os.environ.get(name, "").strip()
+    value = environment(name)
     if not value:
         return None
     try:

@@ -30,11 +30,11 @@ from typing import Any, Callable, TypeVar
 from geopy.location import Location
 
 from geo.geocoders.base import RAW_KEYS, GeocoderNotice, NoticeCallback
+from geo.settings import cache_dir
 
 __all__ = ["QueryCache", "default_cache_path", "normalise_query"]
 
 #: Environment variable naming the directory that holds the cache file.
-CACHE_DIR_ENV = "INCIDENT_ATLAS_CACHE_DIR"
 CACHE_FILE_NAME = "geocode.sqlite3"
 
 _SCHEMA = """
@@ -61,9 +61,7 @@ class _UnreadableRow(ValueError):
 
 def default_cache_path() -> Path:
     """Return ``$INCIDENT_ATLAS_CACHE_DIR/geocode.sqlite3`` or the XDG-style default."""
-    directory = os.environ.get(CACHE_DIR_ENV)
-    base = Path(directory) if directory else Path.home() / ".cache" / "incident-atlas"
-    return base / CACHE_FILE_NAME
+    return cache_dir() / CACHE_FILE_NAME
 
 
 def normalise_query(query: str) -> str:

@@ -45,6 +45,7 @@ from geopy.geocoders import Nominatim
 from geopy.location import Location
 
 from geo.geocoders.cache import QueryCache
+from geo.settings import HOME_COUNTRY
 
 __all__ = [
     "DEFAULT_RUN_BUDGET",
@@ -486,7 +487,7 @@ class NominatimGeocoder:
         timeout: float = 5.0,
         deadline: float = 10.0,
         run_budget: float = DEFAULT_RUN_BUDGET,
-        country_codes: str | None = "pk",
+        country_codes: str | None = HOME_COUNTRY.lower(),
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         cache: QueryCache | None = None,
