@@ -25,7 +25,7 @@ from geo import settings
 from geo.articles import ArticleError, article_paths, decode_article, read_article
 from geo.claims import FIGURES, IncidentRef, load_incident_refs
 from geo.records import Place
-from layers import catalog, filters, launch, webmap
+from layers import catalog, filters, launch, reports, webmap
 from layers.build import ARTICLES_DIR, CASE_INCIDENT, LAYER_NAMES, build_layers
 from layers.claims import curated_claims, figure_chart_frame, figure_ranges, figures_table
 from layers.csv_export import csv_text
@@ -172,7 +172,7 @@ def session_layers(shared: dict[str, gpd.GeoDataFrame], seed_places: list[Place]
     return layers
 
 
-def check_serving_settings() -> tuple[list[str], list[str]]:
+def correct_serving_settings() -> tuple[list[str], list[str]]:
     """Put right the unsafe server options Streamlit reads again later; report the rest.
 
     Returns the options only a restart can fix, and those this page opened with before
@@ -228,6 +228,10 @@ def add_pasted(seed_names: frozenset[str]) -> None:
     while f"pasted-{state['paste_count']}.txt" in taken:
         state["paste_count"] += 1
     free = f"pasted-{state['paste_count']}.txt"
+    _, refused = reports.within_session_budget({**state["pasted"], free: article.text})
+    if refused:
+        state["paste_error"] = refused[-1]
+        return
     if free != name:
         state["paste_notice"] = f"{name} is already the name of a loaded report: the pasted report is {free}"
     state["pasted"][free] = article.text
@@ -511,7 +515,7 @@ def draw_downloads(layers: dict[str, gpd.GeoDataFrame], seed: ArticleSet, incide
 
 def main() -> None:
     """The page, top to bottom."""
-    restart_needed, reload_needed = check_serving_settings()
+    restart_needed, reload_needed = correct_serving_settings()
     asset_status = prepare_assets(VENDOR_DIR)
     base_path = st.get_option("server.baseUrlPath").strip("/")
     asset_base = f"/{base_path}/app/static/vendor" if base_path else "/app/static/vendor"
@@ -535,8 +539,8 @@ def main() -> None:
     seed_names = frozenset(name for name, _ in seed)
     uploaded, upload_errors, upload_renames = collect_uploads(st.session_state.get("uploads") or [],
                                                               seed_names | frozenset(st.session_state["pasted"]))
-    added_texts = {**st.session_state["pasted"], **uploaded}
-    analysis_messages = draw_sidebar(bounds, seed_names, upload_errors, upload_renames)
+    added_texts, over_budget = reports.within_session_budget({**st.session_state["pasted"], **uploaded})
+    analysis_messages = draw_sidebar(bounds, seed_names, upload_errors + over_budget, upload_renames)
 
     seed_report_analyses = list(seed_analyses(seed).values())
     added_analyses = session_analyses(added_texts)

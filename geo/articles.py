@@ -16,7 +16,10 @@ ARTICLE_SUFFIXES = (".txt",)
 # (the UTF-32 LE mark begins with the UTF-16 LE one).
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line and paragraph separators, and the bidirectional overrides
+# and isolates that can make a printed name read as another one.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 class ArticleError(ValueError):
@@ -31,19 +34,30 @@ class Article:
     text: str
 
 
-def printable_name(name: str | os.PathLike[str]) -> str:
-    """A file name fit for one line of output, whatever bytes the file system holds.
+def printable(text: str | os.PathLike[str]) -> str:
+    """``text`` (a file name, or a message naming one) fit for one line of output.
 
-    Bytes that are not UTF-8 (kept by Python as surrogates) become U+FFFD, and control
-    characters (a newline in a name would split an error line) are written as escapes.
+    Bytes of a file name that are not UTF-8 (kept by Python as surrogates) are written
+    as ``\\xNN``, so two such names stay apart; control characters (a newline would split
+    an error line) and bidirectional overrides are written as escapes.
     """
-    text = os.fsencode(name).decode("utf-8", "replace")
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    text = os.fspath(text)
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that came from no file name
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def decode_article(name: str, data: bytes, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     """Check and decode raw bytes into an :class:`Article`, or raise :class:`ArticleError`."""
-    name = printable_name(name)
+    name = printable(name)
     if len(data) > max_bytes:
         raise ArticleError(f"{name}: too large ({len(data):,} bytes; the limit is {max_bytes:,})")
     text = _decode(name, data)
@@ -78,7 +92,7 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     Only regular files are read, and never more than ``max_bytes`` + 1 bytes: a link to
     /dev/zero or a named pipe is refused, not read for ever.
     """
-    shown = printable_name(path)
+    shown = printable(path)
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -91,7 +105,7 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
         raise ArticleError(f"{shown}: not a regular file (a device, pipe or socket); "
                            "save the report as a .txt file")
     if info.st_size > max_bytes:
-        raise ArticleError(f"{printable_name(path.name)}: too large ({info.st_size:,} bytes; "
+        raise ArticleError(f"{printable(path.name)}: too large ({info.st_size:,} bytes; "
                            f"the limit is {max_bytes:,})")
     try:
         # O_NONBLOCK: should the file be swapped for a pipe after the check, opening
@@ -110,9 +124,9 @@ def read_article(path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
 def article_paths(directory: Path) -> list[Path]:
     """The article files in ``directory`` (``*.txt``, sorted), or raise :class:`ArticleError`."""
     if not directory.is_dir():
-        raise ArticleError(f"{printable_name(directory)}: no such directory")
+        raise ArticleError(f"{printable(directory)}: no such directory")
     paths = sorted(p for p in directory.iterdir() if p.suffix in ARTICLE_SUFFIXES
                    and not p.is_dir())
     if not paths:
-        raise ArticleError(f"{printable_name(directory)}: no articles (*.txt files) found")
+        raise ArticleError(f"{printable(directory)}: no articles (*.txt files) found")
     return paths

@@ -17,9 +17,9 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
-from .sentences import evidence, evidence_span, sentences
+from .sentences import Evidence, sentences
 from .settings import DATA_DIR
-from .numbers import Quantity, find_quantities
+from .numbers import Quantity, quantities
 
 INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 OTHER_INCIDENT = "other"
@@ -131,7 +131,7 @@ said said while more than
 """.split())
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
-_NOT_COUNTS = re.compile(r"^\s*(?:-?\s*year|%|per ?cent|km|kilomet|miles?\b|hours?\b|days?\b|"
+_NOT_COUNTS = re.compile(r"\s*(?:-?\s*year|%|per ?cent|km|kilomet|miles?\b|hours?\b|days?\b|"
                          r"minutes?\b|months?\b|weeks?\b|years?\b|bn\b|billion|coaches|vehicles|"
                          r"trains?\b|am\b|pm\b|a\.m|p\.m)", re.I)
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
@@ -143,6 +143,7 @@ _STATEMENT_BREAK = re.compile(r", as |; |, while ")
 # Bounded, so a sentence of thousands of numbers is read in linear time.
 _EVENT_REACH = 90
 _NEAR_WORDS = 40
+_WORD_REACH = 20  # characters per word looked for after a number
 _CLAIMANT_REACH = 400
 _CLAUSE_BREAK = re.compile(r"[;:()“”\"]| but | while | whereas ")
 
@@ -187,7 +188,9 @@ def load_incident_refs(path: Path = INCIDENTS_CSV) -> list[IncidentRef]:
 
 
 def _words_after(sentence: str, pos: int, limit: int) -> list[tuple[str, int]]:
-    return [(m.group().lower(), m.start()) for m in islice(_TOKEN.finditer(sentence, pos), limit)]
+    # Looked for within reach only: after a bare number ("1 2 3 …") no word may follow.
+    words = _TOKEN.finditer(sentence, pos, pos + _WORD_REACH * limit)
+    return [(m.group().lower(), m.start()) for m in islice(words, limit)]
 
 
 def _counted_noun(sentence: str, quantity_end: int) -> tuple[str, str, int]:
@@ -337,6 +340,7 @@ def claims_in_text(text: str, article: str, main: IncidentRef | None = None,
     """Every numeric claim in ``text``; ``main`` is the incident the article reports on."""
     incidents = incidents if incidents is not None else []
     claims = []
+    shown = Evidence(text)
     previous_incident = main.id if main else ""
     for s_start, s_end in sentences(text):
         sentence = text[s_start:s_end]
@@ -348,9 +352,8 @@ def claims_in_text(text: str, article: str, main: IncidentRef | None = None,
         previous_incident = sentence_incident
         last_group = ""
         events = _events(sentence)
-        shown = _Evidence(text, (s_start, s_end))
         claimant = _Claimants(sentence)
-        for quantity in find_quantities(sentence):
+        for quantity in quantities(sentence):
             group, _, noun_end = _counted_noun(sentence, quantity.end)
             if not group and _MORE.match(sentence, quantity.end):
                 group = last_group  # "155 hostages … but 300 more are on the train"
@@ -365,25 +368,10 @@ def claims_in_text(text: str, article: str, main: IncidentRef | None = None,
             quote = sentence[quantity.start:max(noun_end, quantity.end)]
             claims.append(Claim(article=article, figure=figure, low=quantity.low, high=quantity.high,
                                 claimant=claimant(quantity.start), incident=incident,
-                                sentence=shown(s_start + quantity.start),
+                                sentence=shown((s_start, s_end), s_start + quantity.start),
                                 start=s_start + quantity.start, end=s_start + quantity.end,
                                 quote=quote, subgroup=subgroup))
     return claims
-
-
-class _Evidence:
-    """A sentence's evidence snippets, one string per snippet however many claims share it."""
-
-    def __init__(self, text: str, sentence: tuple[int, int]):
-        self.text, self.sentence = text, sentence
-        self._shown: dict[tuple[int, int], str] = {}
-
-    def __call__(self, at: int) -> str:
-        span = evidence_span(self.sentence, at)
-        found = self._shown.get(span)
-        if found is None:
-            found = self._shown[span] = evidence(self.text, self.sentence, span)
-        return found
 
 
 def _injury_without_noun(sentence: str, quantity: Quantity) -> bool:

@@ -123,8 +123,6 @@ class _PointIndex:
 
     def any_within(self, lat: float, lon: float, km: float, other_than: str | None = None) -> bool:
         """Whether a place not keyed ``other_than`` lies within ``km`` of (lat, lon)."""
-        if not self._cells:
-            return False
         rows = math.ceil(km / 111.0)
         cols = min(180, math.ceil(km / (111.0 * max(math.cos(math.radians(lat)), 0.01))))
         row, col = math.floor(lat), math.floor(lon)
@@ -133,8 +131,8 @@ class _PointIndex:
                    for c in range(col - cols, col + cols + 1)
                    for key, p_lat, p_lon in self._cells.get((r, (c + 180) % 360 - 180), ()))
 
-    def is_empty(self) -> bool:
-        return not self._cells
+    def __bool__(self) -> bool:
+        return bool(self._cells)
 
 
 def _generic_locality_elsewhere(candidate: Candidate, entry: GazetteerEntry, points: _PointIndex) -> bool:
@@ -172,7 +170,7 @@ def _exact_points(candidates: list[Candidate]) -> _PointIndex:
 def _far_from_all(entry: GazetteerEntry, points: _PointIndex) -> bool:
     # The nearest place counts, not the article's centre: a Lahore dateline must not
     # push "Turbet" away from the Kech district it is reported in.
-    if points.is_empty() or entry.kind in _AREA_KINDS:
+    if not points or entry.kind in _AREA_KINDS:
         return False
     return not points.any_within(entry.lat, entry.lon, FAR_VARIANT_KM)
 

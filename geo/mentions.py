@@ -19,7 +19,7 @@ from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, 
                       QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS,
                       NAMESAKE_FACILITIES, OFFICE_TITLES, OTHER_COUNTRY_NAMES, PART_WORDS, STREET_WORDS)
 from .records import GazetteerEntry, Mention
-from .sentences import evidence, evidence_span, sentences
+from .sentences import Evidence, sentences
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
 _CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
@@ -190,7 +190,8 @@ def _inside_word(text: str, at: int, step: int) -> bool:
     return char in "'’-" and 0 <= beyond < len(text) and text[beyond].isalpha()
 
 
-_WORD = re.compile(rf"[{_LETTER}]+(?:['’\-][{_LETTER}]+)*")
+# Letters as str.isalpha() has them (what _inside_word checks): one rule either way.
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 # Words asked about before the article's words are collected at once: a report asks
 # about a handful, a pasted gazetteer about thousands.
 _WORD_SEARCHES = 128
@@ -206,7 +207,7 @@ class _Article:
         self._lowercase: dict[str, bool] = {}
         self._words: set[str] | None = None
         self._surfaces: dict[str, str] = {}
-        self._evidence: dict[tuple[int, int], str] = {}
+        self.evidence = Evidence(text)
         self.first_char = len(text) - len(text.lstrip())  # where the report's first word starts
 
     def line_start(self, at: int) -> int | None:
@@ -223,14 +224,6 @@ class _Article:
         """The text at ``start:end``, one string per spelling (a long list repeats a few)."""
         text = self.text[start:end]
         return self._surfaces.setdefault(text, text)
-
-    def evidence(self, sentence: tuple[int, int], at: int) -> str:
-        """The evidence for the words at ``at``: one string per sentence or window of one."""
-        span = evidence_span(sentence, at)
-        found = self._evidence.get(span)
-        if found is None:
-            found = self._evidence[span] = evidence(self.text, sentence, span)
-        return found
 
     def uses_in_lowercase(self, word: str) -> bool:
         """Whether the article also writes ``word`` as an ordinary lowercase word."""

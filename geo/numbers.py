@@ -8,6 +8,7 @@ alone, never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _UNITS = {
@@ -103,7 +104,11 @@ def _bounds(hedge: str, value: int) -> tuple[int | None, int | None]:
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every number phrase in ``text`` with its interval, in order."""
-    found = []
+    return list(quantities(text))
+
+
+def quantities(text: str) -> Iterator[Quantity]:
+    """The number phrases of ``text`` one by one, in order (a long run of numbers is never held whole)."""
     for match in QUANTITY.finditer(text):
         hedge = match.group("hedge") or ""
         if match.group("vague"):
@@ -123,5 +128,4 @@ def find_quantities(text: str) -> list[Quantity]:
             if value is None:
                 continue
             low, high = _bounds(hedge, value)
-        found.append(Quantity(low, high, match.start(), match.end(), match.group()))
-    return found
+        yield Quantity(low, high, match.start(), match.end(), match.group())

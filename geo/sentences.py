@@ -63,6 +63,23 @@ def evidence_span(sentence: tuple[int, int], at: int) -> tuple[int, int]:
     return max(start, step - EVIDENCE_CONTEXT), min(end, step + EVIDENCE_STEP + EVIDENCE_CONTEXT)
 
 
+class Evidence:
+    """The evidence snippets of one text, one string per snippet however many mentions or
+    claims share it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._shown: dict[tuple[int, int], str] = {}
+
+    def __call__(self, sentence: tuple[int, int], at: int) -> str:
+        """The evidence in ``sentence`` for the words starting at ``at``."""
+        span = evidence_span(sentence, at)
+        found = self._shown.get(span)
+        if found is None:
+            found = self._shown[span] = evidence(self.text, sentence, span)
+        return found
+
+
 def evidence(text: str, sentence: tuple[int, int], span: tuple[int, int]) -> str:
     """``text[span]`` with whitespace collapsed, marked "…" where it cuts ``sentence``."""
     lo, hi = span

@@ -9,45 +9,24 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from geo.articles import Article, ArticleError, article_paths, read_article
+from geo.articles import Article, ArticleError, article_paths, printable, read_article
 from geo.geocoders.base import Geocoder, GeocoderNotice
 
 from .build import ARTICLES_DIR, CASE_INCIDENT, article_places, build_layers
 from .csv_export import csv_text
-from .export import ExportError, output_folder, write_layers
+from .export import ExportError, prepare_output_folder, write_layers
 from .places import places_layer
 
 EXIT_BAD_INPUT = 2
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Bidirectional overrides and isolates can make a printed name read as another one.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _printable_char(char: str) -> str:
-    category = unicodedata.category(char)
-    if category == "Cs":  # a byte of a file name that is not UTF-8
-        return "\ufffd"
-    if category in ("Cc", "Zl", "Zp") or char in _BIDI_CONTROLS:
-        code = ord(char)
-        return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    return char
-
-
-def _printable(text: str) -> str:
-    """``text`` as one printable line: undecodable bytes replaced, control characters escaped."""
-    return "".join(_printable_char(char) for char in text)
-
 
 def _say(stream: TextIO, line: str) -> None:
     """Write ``line`` made printable; what the stream's encoding cannot hold (an ASCII-only
     terminal) is written as escapes, so no path or message can make the command fail."""
     encoding = getattr(stream, "encoding", None) or "utf-8"
-    stream.write(_printable(line).encode(encoding, "backslashreplace").decode(encoding) + "\n")
+    stream.write(printable(line).encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def _error(message: str) -> None:
@@ -96,7 +75,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except ArticleError as err:
         _error(str(err))
         return EXIT_BAD_INPUT
-    output_folder(args.out)  # a bad --out is reported before the slow part
+    prepare_output_folder(args.out)  # a bad --out is reported before the slow part
     articles, ok = _read_all(paths)
     layers = build_layers(article_places(articles, geocoder=_geocoder(args.geocoder)))
     for path in write_layers(layers, args.out):

@@ -89,7 +89,7 @@ def _reason(error: OSError) -> str:
     return _ADVICE.get(error.errno, f"cannot be written ({error.strerror or error})")
 
 
-def output_folder(out_dir: Path) -> Path:
+def prepare_output_folder(out_dir: Path) -> Path:
     """Create ``out_dir`` if needed and check files can be made in it, or raise :class:`ExportError`."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -160,17 +160,6 @@ def _staging_folder() -> Iterator[Path]:
 def _publishing_error(error: OSError, folder: Path) -> ExportError:
     # os.replace names the temporary file first and the file it would replace second.
     return ExportError(Path(error.filename2 or folder), _reason(error))
-
-
-def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> Path:
-    """Write ``frame`` as RFC 7946 GeoJSON (WGS84 lon/lat, no ``crs`` member), atomically."""
-    folder = output_folder(path.parent)
-    with _staging_folder() as staging:
-        _write_geojson_file(frame, staging / path.name, layer=path.stem)
-        try:
-            return _replace_with_copy(staging / path.name, path)
-        except OSError as error:
-            raise _publishing_error(error, folder) from None
 
 
 def all_layers_frame(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
@@ -260,6 +249,6 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], out_dir: Path) -> list[Pat
     Raises :class:`ExportError` if ``out_dir`` cannot hold them; the files of an earlier
     build then stay as they were.
     """
-    folder = output_folder(out_dir)
+    folder = prepare_output_folder(out_dir)
     with _staging_folder() as staging:
         return _publish(_stage_layers(layers, staging), folder)

@@ -53,3 +53,25 @@ def analyse_report(name: str, text: str, case: IncidentRef, refs: list[IncidentR
                               f"{name}: could not be analysed ({type(err).__name__}); it is left out of "
                               "the map and the figures. Remove it, or add a shorter text.")
     return ReportAnalysis(name, digest, places, claims)
+
+
+#: What one browser session may add: room for a case's reports, bounded so that one
+#: session cannot take the server's memory (an analysed 1 MB report costs 25–90 MB).
+SESSION_REPORTS = 30
+SESSION_CHARS = 5_000_000
+
+
+def within_session_budget(reports: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The reports a session may keep, in order, and one line for each left out."""
+    kept: dict[str, str] = {}
+    refused: list[str] = []
+    chars = 0
+    for name, text in reports.items():
+        if len(kept) >= SESSION_REPORTS or chars + len(text) > SESSION_CHARS:
+            refused.append(f"{name}: not added; a session holds at most {SESSION_REPORTS} added reports "
+                           f"and {SESSION_CHARS / 1e6:.0f} MB of text (now {len(kept)}, "
+                           f"{chars / 1e6:.1f} MB). Remove a report to add this one.")
+            continue
+        kept[name] = text
+        chars += len(text)
+    return kept, refused

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.articles import ArticleError, article_paths, decode_article, printable_name, read_article
+from geo.articles import ArticleError, article_paths, decode_article, printable, read_article
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = "Gunmen attacked a bus near Quetta on Monday, officials said.\n"
@@ -69,7 +69,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_and_its_places_kept(tmp_path: P
     assert result.returncode == 0, result.stderr
     (feature,) = json.loads(result.stdout)["features"]
     assert feature["properties"]["name"] == "Quetta"
-    assert feature["properties"]["article"] == "r\ufffdport.txt"
+    assert feature["properties"]["article"] == "r\\xe9port.txt"
 
 
 def test_a_missing_file_with_a_bad_name_is_one_line(tmp_path: Path) -> None:
@@ -77,13 +77,15 @@ def test_a_missing_file_with_a_bad_name_is_one_line(tmp_path: Path) -> None:
     result = _cli("claims", raw)
     assert result.returncode == 2
     lines = result.stderr.decode("utf-8").splitlines()
-    assert len(lines) == 1 and "gone\ufffd\\nsecond line.txt: no such file" in lines[0]
+    assert len(lines) == 1 and "gone\\xff\\nsecond line.txt: no such file" in lines[0]
 
 
-def test_printable_name_escapes_control_characters() -> None:
-    assert printable_name("a\nb\tc\x1b[31m.txt") == "a\\nb\\tc\\x1b[31m.txt"
-    assert printable_name(os.fsdecode(b"caf\xe9.txt")) == "caf\ufffd.txt"
-    assert printable_name("Quetta – report.txt") == "Quetta – report.txt"
+def test_printable_escapes_control_characters() -> None:
+    assert printable("a\nb\tc\x1b[31m.txt") == "a\\nb\\tc\\x1b[31m.txt"
+    assert printable(os.fsdecode(b"caf\xe9.txt")) == "caf\\xe9.txt"
+    assert printable(os.fsdecode(b"a\xff.txt")) != printable(os.fsdecode(b"a\xfe.txt"))
+    assert printable("\u202egnp.txt") == "\\u202egnp.txt"
+    assert printable("Quetta – report.txt") == "Quetta – report.txt"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])

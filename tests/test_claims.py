@@ -158,3 +158,13 @@ def test_figure_chart_rows_are_distinct_and_open_bounds_reach_past_the_top() -> 
     assert list(frame["source"])[2] == "3. report 000 · unattributed"
     assert list(frame["bound"]) == ["open-ended", "bounded", "open-ended"]
     assert frame["high_end"].iloc[0] > 30 and frame["high_end"].iloc[1] == 30
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said 40% of the 300 passengers were killed.",
+    "Officials said 3 hours later 9 soldiers were killed.",
+    "Police said 80 train passengers were rescued from 5 km away.",
+])
+def test_numbers_with_a_unit_count_nothing(text: str) -> None:
+    quotes = [claim.quote for claim in claims_in_text(text, "t.txt", MAIN, INCIDENTS)]
+    assert not any(q.startswith(("40", "3 ", "80 ", "5 ")) for q in quotes), quotes

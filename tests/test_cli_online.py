@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -97,11 +96,10 @@ def test_broken_cache_costs_one_notice_not_the_run(serve, tmp_path: Path, breaka
 
 def test_run_budget_stops_asking_and_falls_back_offline(serve, tmp_path: Path) -> None:
     server: FakeNominatim = serve(answer_never)
-    started = time.monotonic()
     result = _places_online(server.url, tmp_path,
                             "Gunmen fired at a checkpost in Sibi and in Mach.",
                             INCIDENT_ATLAS_NOMINATIM_RUN_BUDGET="0.5")
-    assert time.monotonic() - started < 4.5  # the 5 s socket timeout never ran out
+    assert len(server.searches) == 1  # the budget ran out during the first query: no second one
     assert result.returncode == 0, result.stderr
     features = _features(result)
     assert set(features) == {"Sibi", "Mach"}

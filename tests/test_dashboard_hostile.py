@@ -72,7 +72,7 @@ BREAKS_THE_PARSER = "Quetta QUETTA-BREAKS-THE-PARSER"
 
 @pytest.fixture
 def breaking_parser(monkeypatch) -> None:
-    """The place parser runs out of memory on one report (as a 200 KB paste once did)."""
+    """The place parser runs out of memory on one report."""
     import layers.build
 
     real = layers.build.places_in_text
@@ -166,6 +166,20 @@ def test_two_uploads_with_one_name_are_both_kept():
                                                    ).run())
     assert _unescaped(app.error) == []
     assert _reports(app)[-2:] == ["report.txt", "report (2).txt"]
+
+
+def test_a_session_adds_reports_up_to_its_budget(monkeypatch):
+    monkeypatch.setattr("layers.reports.SESSION_REPORTS", 2)
+    app = ok(started_app())
+    for town in ("Turbat", "Sibi", "Quetta"):
+        _paste(app, f"A blast hit a market in {town}.")
+    assert list(app.session_state["pasted"]) == ["pasted-1.txt", "pasted-2.txt"]
+    [error] = _unescaped(app.error)
+    assert error.startswith("pasted-3.txt: not added; a session holds at most 2 added reports")
+    ok(app.file_uploader(key="uploads").set_value(
+        ("report.txt", b"Police in Sibi arrested two men.", "text/plain")).run())
+    assert "report.txt" not in _reports(app)
+    assert any(e.startswith("report.txt: not added") for e in _unescaped(app.error))
 
 
 # --- item 11: removed reports leave the caches --------------------------------------------
