@@ -245,6 +245,20 @@ def test_xss_in_a_pasted_report_runs_nothing(page):
     assert page.watch.outside == []
 
 
+def test_a_long_paste_with_no_sentence_end_is_added_and_can_be_removed(page):
+    _open(page)
+    text = ", ".join(["Quetta", "Sibi", "Turbat", "Gwadar"] * 20_000)  # 600 KB, one sentence
+    page.get_by_label("…or paste a report").fill(text)
+    page.get_by_role("button", name="Add pasted report").click()
+    _settled(page, reports=6)
+    sync_api.expect(page.get_by_test_id("stMetricValue").nth(1)).not_to_have_text("27")  # its places count
+    assert page.get_by_test_id("stException").count() == 0
+    assert "Traceback" not in page.locator("[data-testid='stApp']").inner_text()
+    page.get_by_role("button", name="Remove pasted-1.txt").click()
+    _settled(page, reports=5)
+    assert page.watch.outside == []
+
+
 def test_picking_a_place_in_the_reader_centres_the_map(page):
     _open(page)
     _choose(page, "Centre the map on a place in this report", "Peshawar")
