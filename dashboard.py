@@ -482,8 +482,8 @@ def draw_figures(article_claims: pd.DataFrame) -> None:
                  f"{from_articles.at[i, 'article']}: “{from_articles.at[i, 'quote']}” "
                  f"({from_articles.at[i, 'claimant'] or 'unattributed'})",
                  on_change=show_claim_in_reader, args=(choices,))
-    st.download_button("Claims table (CSV)", data=csv_bytes(table), file_name="claims.csv", mime="text/csv",
-                       key="download_claims")
+    st.download_button("Claims table (CSV)", data=partial(csv_bytes, table), file_name="claims.csv",
+                       mime="text/csv", on_click="ignore", key="download_claims")
 
 
 def draw_incidents(shown_incidents: gpd.GeoDataFrame) -> None:

@@ -143,7 +143,7 @@ _STATEMENT_BREAK = re.compile(r", as |; |, while ")
 # Bounded, so a sentence of thousands of numbers is read in linear time.
 _EVENT_REACH = 90
 _NEAR_WORDS = 40
-_WORD_REACH = 20  # characters per word looked for after a number
+_WORD_REACH = 40  # characters per word looked for after a number
 _CLAIMANT_REACH = 400
 _CLAUSE_BREAK = re.compile(r"[;:()“”\"]| but | while | whereas ")
 
@@ -189,13 +189,16 @@ def load_incident_refs(path: Path = INCIDENTS_CSV) -> list[IncidentRef]:
 
 def _words_after(sentence: str, pos: int, limit: int) -> list[tuple[str, int]]:
     # Looked for within reach only: after a bare number ("1 2 3 …") no word may follow.
-    words = _TOKEN.finditer(sentence, pos, pos + _WORD_REACH * limit)
-    return [(m.group().lower(), m.start()) for m in islice(words, limit)]
+    found = []
+    for match in islice(_TOKEN.finditer(sentence, pos, pos + _WORD_REACH * limit), limit):
+        word = _TOKEN.match(sentence, match.start(), match.start() + _WORD_REACH)  # whole, if the reach cut it
+        found.append((word.group().lower(), word.start()))
+    return found
 
 
 def _counted_noun(sentence: str, quantity_end: int) -> tuple[str, str, int]:
     """The noun group a number counts, the noun, and where the noun ends (or "", "", end)."""
-    if _NOT_COUNTS.match(sentence, quantity_end):
+    if _NOT_COUNTS.match(sentence, quantity_end, quantity_end + _NEAR_WORDS):
         return "", "", quantity_end
     words = _words_after(sentence, quantity_end, 6)
     # "27 of the rebels", "150 of the 450 passengers": the noun after "of the".

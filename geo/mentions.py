@@ -47,6 +47,9 @@ _DISTANCE_FROM = re.compile(r",?\s+(?:about|some|around|nearly|roughly|over|almo
 # "Nasirabad near Turbat": within a short drive.
 _NEAR = re.compile(r",?\s+(?:near|close to|outside|on the outskirts of)\s+(?:the\s+)?", re.IGNORECASE)
 NEAR_KM = 100.0  # reporters write "near" for places an hour or two away
+# Longest text between two names that can say where one lies (", some 70 kilometres
+# north-west of " is 35 characters).
+_MAX_GAP = 120
 # "Nasirabad, Balochistan." or "Fatehpur, Jhal Magsi district": a place, then where it lies.
 _APPOSITION = ", "
 _LIST_GAPS = (", ", " and ", " or ", ", and ", " & ")
@@ -190,7 +193,7 @@ def _inside_word(text: str, at: int, step: int) -> bool:
     return char in "'’-" and 0 <= beyond < len(text) and text[beyond].isalpha()
 
 
-# Letters as str.isalpha() has them (what _inside_word checks): one rule either way.
+# Letters, as near as a pattern gets to str.isalpha() (what _inside_word checks).
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 # Words asked about before the article's words are collected at once: a report asks
 # about a handful, a pasted gazetteer about thousands.
@@ -426,6 +429,8 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
     """Mark what the words between two neighbouring mentions say about the first one."""
     linked = list(found)
     for i, (first, second) in enumerate(zip(found, found[1:])):
+        if second.mention.start - first.mention.end > _MAX_GAP:
+            continue  # too far apart to say where one lies (and the patterns need short gaps)
         gap = text[first.mention.end:second.mention.start]
         if "\n" in gap:
             continue  # a dateline or headline and the next paragraph say nothing of each other

@@ -55,10 +55,11 @@ def analyse_report(name: str, text: str, case: IncidentRef, refs: list[IncidentR
     return ReportAnalysis(name, digest, places, claims)
 
 
-#: What one browser session may add: room for a case's reports, bounded so that one
-#: session cannot take the server's memory (an analysed 1 MB report costs 25–90 MB).
+#: What one browser session may add: room for a case's reports (a news report is a few
+#: KB), bounded so that one session cannot take the server's memory (an analysed 1 MB
+#: report costs 25–400 MB, most for one dense with figures).
 SESSION_REPORTS = 30
-SESSION_CHARS = 5_000_000
+SESSION_CHARS = 2_000_000
 
 
 def within_session_budget(reports: dict[str, str]) -> tuple[dict[str, str], list[str]]:
