@@ -8,7 +8,8 @@ Streamlit's AppTest), one fresh process per measurement under ``/usr/bin/time -v
 * ``commas`` — a comma list of twenty towns, no full stop: one sentence, many mentions;
 * ``figures`` — "at least 7 soldiers were killed and 30 passengers injured, officials
   said, …" with no full stop: one sentence of thousands of claims;
-* ``numbers`` — "0, 1, 2, 3, …": numbers that count nothing.
+* ``numbers`` — "0, 1, 2, 3, …": numbers that count nothing;
+* ``blanks`` — two names and a number, each followed by half the text of blanks.
 
 Peers in the same run: ``python -c pass`` and the import of the package alone (the
 floor each process starts from), and geotext on the same text. With
@@ -56,7 +57,13 @@ def _numbers(size: int) -> str:
     return ", ".join(map(str, range(size // 5)))[:size].rstrip(", ")
 
 
-SHAPES = {"unbroken": _unbroken, "commas": _commas, "figures": _figures, "numbers": _numbers}
+def _blanks(size: int) -> str:
+    half = " " * (size // 2 - 40)
+    return f"Quetta{half}Mastung, 50 km from Quetta. Gunmen killed 5{half}people."
+
+
+SHAPES = {"unbroken": _unbroken, "commas": _commas, "figures": _figures, "numbers": _numbers,
+          "blanks": _blanks}
 
 _DASHBOARD_CHILD = """
 import json, sys, time
@@ -123,7 +130,7 @@ def test_hostile_input(benchmark, record, tmp_path, tool: str, shape: str, size:
         assert figures["places"] >= 1 or shape in ("figures", "numbers") or tool.endswith("-before")
     elif tool.startswith("claims"):
         figures["claims"] = max(0, len(run.done.stdout.splitlines()) - 1)
-        assert (figures["claims"] >= 1) == (shape == "figures")
+        assert (figures["claims"] >= 1) == (shape == "figures") or tool.endswith("-before")
     elif tool == "dashboard":
         result = json.loads(run.done.stdout.splitlines()[-1])
         assert result["exceptions"] == 0 and result["reports"], result
