@@ -32,9 +32,9 @@ from streamlit.testing.v1 import AppTest
 
 from geo import settings
 from geo.articles import article_paths, read_article
-from layers import webmap
+from atlas_ui import webmap
 from layers.build import article_places, build_layers
-from layers.cli import ARTICLES_DIR
+from tests.builtin import ARTICLES_DIR, BUILT_IN
 from layers.incidents import incidents_layer
 from layers.synthetic import write_synthetic_incidents
 
@@ -67,7 +67,7 @@ def synthetic_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def seed_layers() -> dict:
-    return build_layers(article_places([read_article(path) for path in article_paths(ARTICLES_DIR)]))
+    return build_layers(article_places([read_article(path) for path in article_paths(ARTICLES_DIR)]), BUILT_IN)
 
 
 def _first_run(incidents_csv: Path | None) -> dict:

@@ -82,7 +82,7 @@ print(json.dumps({"seconds": seconds, "exceptions": len(app.exception), "errors"
 
 
 # The CLI as ``python -c``, so that PYTHONPATH chooses the tree it comes from.
-_CLI = [sys.executable, "-c", "import sys; from layers.cli import main; sys.exit(main())"]
+_CLI = [sys.executable, "-c", "import sys; from atlas_cli.main import main; sys.exit(main())"]
 
 
 def _argv(tool: str, path: Path) -> tuple[list[str], Path, dict[str, str] | None]:

@@ -6,7 +6,7 @@ Run explicitly (the normal test command skips benchmarks):
 
 What is measured (see benchmarks/README.md for the reasoning):
 
-* seeds — one pass over the five seed reports (``data/articles/*.txt``) per round:
+* seeds — one pass over the five seed reports (``data/cases/*/articles/*.txt``) per round:
   ``geo.places.places_in_text`` with the gazetteer already loaded, against
   ``geotext.GeoText``; articles/s = 5 / median round time. Recall and precision of the
   timed output against ``tests/gold/seed_places.json`` are computed after the timing.
@@ -271,7 +271,7 @@ def test_cold_start(benchmark, record, what):
 
 def _console_script() -> list[str]:
     script = Path(sys.executable).parent / "incident-atlas"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "layers.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "atlas_cli.main"]
 
 
 _SEED_ARGS = [str(p.relative_to(REPO)) for p in SEED_PATHS]
@@ -290,7 +290,7 @@ RSS_SHOWN = {
     "python-baseline": "python -c pass",
     "geotext-import+5-seeds": "python -c 'import geotext; GeoText(seed) for each seed'",
     "places-import+5-seeds": "python -c 'from geo.places import places_in_text; places_in_text(seed) for each seed'",
-    "cli-places-5-seeds": "incident-atlas places data/articles/*.txt",
+    "cli-places-5-seeds": "incident-atlas places data/cases/*/articles/*.txt",
     "cli-build": "incident-atlas build --out TMP",
 }
 @pytest.mark.skipif(not os.access(TIME, os.X_OK), reason="GNU time (/usr/bin/time) is not installed")

@@ -85,7 +85,7 @@ GIVEN_NAMES: frozenset[str] = frozenset("""
 muhammad mohammad mohammed muhammed mohd ahmed ahmad ali hassan hasan hussain husain
 hussein imran asif shahid rana abdullah abdul syed sayed sayyid mir sardar nawaz shehbaz
 shahbaz bilawal benazir zulfikar pervez parvez asim ishtiaq rasool rasul sarfraz
-jeeyand jiand bashir nazir tariq khalid khalil omar umar usman osman farooq faruq
+bashir nazir tariq khalid khalil omar umar usman osman farooq faruq
 ijaz aijaz fazal fazl maulana javed jawed iqbal akbar aslam anwar arif ashraf aziz
 babar faisal fawad ghulam habib hamid haroon haider hafiz ikram ilyas ismail jamal
 kamran karim kashif liaquat mahmood mehmood majid malik mansoor masood mushtaq nadeem

@@ -1,8 +1,8 @@
 """Find place mentions in article text: surface form, character offsets and sentence.
 
 The parser works on runs of capitalised words. Runs that name an organisation, a
-train or a publication ("Baloch Liberation Army", "Jaffar Express") or a person
-("Shahid Rind", "spokesman Jeeyand Baloch") are set aside; in what remains, the
+train or a publication ("Pakistan Tehreek-e-Insaf", "Khyber Mail") or a person
+("Ali Khan", "spokesman Zabihullah Mujahid") are set aside; in what remains, the
 longest stretch of words that the gazetteer knows — exactly or as a spelling
 variant — is a mention. A following word such as "district" or "province" is kept
 as a qualifier so the geocoder can pick the right administrative level.
@@ -76,7 +76,7 @@ class _Token:
         self.lower = text.lower()
         self.capitalised = text[:1].isupper()
         # A dateline in capitals ("ISLAMABAD:") is looked up as "Islamabad"; short
-        # capitals stay as written so that "US" is the country and "BLA" nothing.
+        # capitals stay as written so that "US" is the country and "TTP" nothing.
         self.lookup = text.title() if len(text) > 4 and text.isupper() else text
 
 

@@ -1,7 +1,7 @@
 """Numbers as reporting writes them, read as intervals.
 
 "at least 27", "more than 150", "nearly 500", "around 3,000", "hundreds", "a dozen",
-"30 to 40", "twenty-one": each becomes a :class:`Quantity` with a low and a high bound
+"30 to 40", "twenty-one", "two dozen": each becomes a :class:`Quantity` with a low and a high bound
 (``None`` where the text leaves a side open). Anything that is not a number is left
 alone, never guessed.
 """
@@ -46,6 +46,7 @@ QUANTITY = re.compile(
     rf"(?:between\s+(?P<between_lo>{_ONE})\s+and\s+(?P<between_hi>{_ONE})"
     rf"|(?P<range_lo>{_ONE})(?:\s+(?:to|or)\s+|\s*[-–](?=\s*\d)\s*)(?P<range_hi>{_ONE})(?![\d,])"
     rf"|(?P<vague>half\s+a\s+dozen|a\s+dozen|dozens(?:\s+of)?|scores|hundreds|thousands)"
+    rf"|(?P<dozen>{_WORD_NUMBER}|\d{{1,3}})\s+dozen"
     rf"|(?P<one>{_ONE}))\b",
     re.IGNORECASE)
 
@@ -117,6 +118,11 @@ def quantities(text: str) -> Iterator[Quantity]:
                 low, high = high + 1, None  # "over half a dozen" is seven or more
             elif hedge and low == high:
                 low, high = _bounds(hedge, low)  # "up to a dozen", "at least a dozen"
+        elif match.group("dozen"):
+            value = word_number(match.group("dozen"))
+            if value is None:
+                continue
+            low, high = _bounds(hedge, value * 12)  # "two dozen", "nearly three dozen"
         elif match.group("between_lo") or match.group("range_lo"):
             lo_text = match.group("between_lo") or match.group("range_lo")
             hi_text = match.group("between_hi") or match.group("range_hi")

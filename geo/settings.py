@@ -15,14 +15,35 @@ its own. Environment variables (all optional):
     Seconds all online queries of one run may take together (default 60).
 ``INCIDENT_ATLAS_INCIDENTS``
     Another incidents CSV for the dashboard, with the columns of ``data/incidents.csv``.
+``INCIDENT_ATLAS_HOME``
+    The case store: the folder where the dashboard keeps the cases users create
+    (default: the per-user data folder, e.g. ``~/.local/share/incident-atlas`` on Linux).
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
-#: The curated data: gazetteer files, the built-in case's reports and tables.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+import platformdirs
+
+
+def _data_dir() -> Path:
+    # In a checkout, data/ sits beside geo/; an installed wheel carries it as the
+    # package incident_atlas_data (see pyproject.toml).
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / "gazetteer.csv").is_file():
+        return checkout
+    spec = importlib.util.find_spec("incident_atlas_data")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return checkout
+
+
+#: The curated data: gazetteer files, past incidents, and the built-in cases.
+DATA_DIR = _data_dir()
+#: The built-in cases, one folder each (see ``geo.cases``).
+BUILT_IN_CASES_DIR = DATA_DIR / "cases"
 
 #: The country the reporting is about (ISO 3166-1 alpha-2): places there win a tie
 #: against namesakes abroad, its names are matched by spelling variant, and the online
@@ -38,6 +59,7 @@ NOMINATIM_URL_ENV = "INCIDENT_ATLAS_NOMINATIM_URL"
 NOMINATIM_DEADLINE_ENV = "INCIDENT_ATLAS_NOMINATIM_DEADLINE"
 NOMINATIM_RUN_BUDGET_ENV = "INCIDENT_ATLAS_NOMINATIM_RUN_BUDGET"
 INCIDENTS_ENV = "INCIDENT_ATLAS_INCIDENTS"
+HOME_ENV = "INCIDENT_ATLAS_HOME"
 
 
 def environment(name: str) -> str:
@@ -55,3 +77,9 @@ def incidents_csv() -> Path | None:
     """The incidents file the dashboard reads instead of the built-in one, if any."""
     path = environment(INCIDENTS_ENV)
     return Path(path) if path else None
+
+
+def atlas_home() -> Path:
+    """The case store: where cases created in the dashboard are kept."""
+    directory = environment(HOME_ENV)
+    return Path(directory) if directory else Path(platformdirs.user_data_dir("incident-atlas", appauthor=False))

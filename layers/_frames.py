@@ -37,3 +37,8 @@ def to_number(series: pd.Series, kind: str = "Int64") -> pd.Series:
 def yes(series: pd.Series) -> pd.Series:
     """A yes/no text column as booleans."""
     return series.str.strip().str.lower().eq("yes")
+
+
+def empty_layer(columns: list[str]) -> gpd.GeoDataFrame:
+    """A layer with no features and the given properties (a case without a route, say)."""
+    return gpd.GeoDataFrame(pd.DataFrame(columns=[*columns, "geometry"]), geometry="geometry", crs=WGS84)

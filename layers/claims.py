@@ -7,11 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from geo.claims import Claim
-from geo.settings import DATA_DIR
 
 from ._frames import read_csv, to_number
 
-CURATED_CLAIMS_CSV = DATA_DIR / "claims.csv"
 #: Columns of the claims table, contract of ``incident-atlas claims``.
 CLAIM_COLUMNS = ["article", "figure", "low", "high", "claimant", "incident", "subgroup",
                  "quote", "start", "end", "sentence"]
@@ -25,8 +23,8 @@ def claims_table(claims: list[Claim]) -> pd.DataFrame:
     return frame.sort_values(["article", "start"], kind="stable").reset_index(drop=True)
 
 
-def curated_claims(path: Path = CURATED_CLAIMS_CSV) -> pd.DataFrame:
-    """Later official and group figures with their dates and sources (``data/claims.csv``)."""
+def curated_claims(path: Path) -> pd.DataFrame:
+    """A case's official and group figures over time, with their dates and sources (its ``claims.csv``)."""
     frame = read_csv(path)
     frame["low"] = to_number(frame["low"])
     frame["high"] = to_number(frame["high"])

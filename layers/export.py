@@ -23,7 +23,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Mapping
 
 import geopandas as gpd
 import pandas as pd
@@ -44,7 +44,7 @@ GEOPACKAGE_DATE = "2000-01-01T00:00:00.000Z"
 
 # Only names a build writes are ever removed from an output folder: these, and the
 # temporary files of builds that were killed before they could rename them.
-_OUTPUT_NAME = re.compile(r"[\w-]+\.geojson|" + re.escape(GEOPACKAGE_NAME))
+_OUTPUT_NAME = re.compile(r"[\w-]+\.geojson|[\w-]+\.json|" + re.escape(GEOPACKAGE_NAME))
 _TEMPORARY_NAME = re.compile(r"\.(?P<target>.+)\.[0-9a-f]{16}\.tmp")
 # GDAL's configuration is process-wide: one GeoPackage at a time sets the date.
 _GDAL_CONFIG_LOCK = threading.Lock()
@@ -117,6 +117,13 @@ def _replacing(target: Path) -> Iterator[BinaryIO]:
         raise
 
 
+def replace_file(target: Path, data: bytes) -> Path:
+    """Write ``data`` to ``target`` atomically: the old file or the new one, never a part."""
+    with _replacing(target) as out:
+        out.write(data)
+    return target
+
+
 def _replace_with_copy(source: Path, target: Path) -> Path:
     with _replacing(target) as out, source.open("rb") as data:
         shutil.copyfileobj(data, out)
@@ -165,6 +172,8 @@ def _publishing_error(error: OSError, folder: Path) -> ExportError:
 def all_layers_frame(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     """Every layer's features in one frame, tagged with a ``layer`` property, in layer order."""
     frames = [frame.to_crs(4326).assign(layer=name) for name, frame in layers.items() if len(frame)]
+    if not frames:
+        return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
     combined = pd.concat(frames, ignore_index=True)
     ordered = ["layer", *[c for c in combined.columns if c not in ("layer", "geometry")], "geometry"]
     return gpd.GeoDataFrame(combined[ordered], geometry="geometry", crs=4326)
@@ -233,22 +242,31 @@ def _publish(staged: list[Path], folder: Path) -> list[Path]:
     return published
 
 
-def _stage_layers(layers: dict[str, gpd.GeoDataFrame], staging: Path) -> list[Path]:
+def _stage_layers(layers: dict[str, gpd.GeoDataFrame], staging: Path,
+                  extra_files: Mapping[str, bytes]) -> list[Path]:
     """Write every output file into ``staging``; the paths in the order they are listed."""
     geojson = {f"{name}.geojson": (frame, name) for name, frame in layers.items()}
     geojson[ALL_LAYERS_NAME] = (all_layers_frame(layers), Path(ALL_LAYERS_NAME).stem)
     for file_name, (frame, layer) in geojson.items():
         _write_geojson_file(frame, staging / file_name, layer)
     _write_geopackage_file(layers, staging / GEOPACKAGE_NAME)
-    return [staging / file_name for file_name in (*geojson, GEOPACKAGE_NAME)]
+    for file_name, data in extra_files.items():
+        (staging / file_name).write_bytes(data)
+    return [staging / file_name for file_name in (*geojson, GEOPACKAGE_NAME, *extra_files)]
 
 
-def write_layers(layers: dict[str, gpd.GeoDataFrame], out_dir: Path) -> list[Path]:
-    """Write each layer as ``<name>.geojson``, all of them as one file, and ``layers.gpkg``.
+def write_layers(layers: dict[str, gpd.GeoDataFrame], out_dir: Path,
+                 extra_files: Mapping[str, bytes] | None = None) -> list[Path]:
+    """Write each layer as ``<name>.geojson``, all of them as one file, ``layers.gpkg``,
+    and ``extra_files`` (``case.json``: name → bytes) beside them.
 
     Raises :class:`ExportError` if ``out_dir`` cannot hold them; the files of an earlier
     build then stay as they were.
     """
+    extra_files = dict(extra_files or {})
+    unfit = [name for name in extra_files if not _OUTPUT_NAME.fullmatch(name)]
+    if unfit:
+        raise ValueError(f"not a name a build writes: {unfit[0]!r}")
     folder = prepare_output_folder(out_dir)
     with _staging_folder() as staging:
-        return _publish(_stage_layers(layers, staging), folder)
+        return _publish(_stage_layers(layers, staging, extra_files), folder)

@@ -1,9 +1,13 @@
-"""Past incidents: the group's earlier attacks and related strikes, with casualty ranges."""
+"""Past incidents around a case: one point each, casualty ranges, distance from the case's site."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Geod
 
 from geo.settings import DATA_DIR
 
@@ -11,6 +15,11 @@ from ._frames import points_frame, read_csv, to_number
 
 INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 CLAIM_STATUSES = ("claimed", "unclaimed", "disputed", "state_action")
+#: A dataset row is the case's own incident when it has the case's id, or when it
+#: covers the case's date (a day either side) and lies this close to the case's site.
+SAME_INCIDENT_KM = 50.0
+SAME_INCIDENT_DAYS = 1
+_GEOD = Geod(ellps="WGS84")
 
 
 def incidents_layer(path: Path = INCIDENTS_CSV) -> gpd.GeoDataFrame:
@@ -28,3 +37,35 @@ def incidents_layer(path: Path = INCIDENTS_CSV) -> gpd.GeoDataFrame:
         raise ValueError(f"{path.name}: unclaimed incidents with a claimant: {list(named['id'])}")
     layer = points_frame(frame)
     return layer.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
+
+
+def around_case(incidents: gpd.GeoDataFrame, case_id: str, case_date: date | None,
+                site: tuple[float, float] | None) -> gpd.GeoDataFrame:
+    """``incidents`` with their relation to a case: ``distance_km`` from its site (lat, lon),
+    ``before_case`` (ended before its date) and ``is_case`` (the case's own incident).
+
+    Unknown when the case has no site or no date (missing distance, ``before_case`` false).
+    """
+    frame = incidents.copy()
+    count = len(frame)
+    if site is not None and count:
+        _, _, metres = _GEOD.inv(np.full(count, site[1]), np.full(count, site[0]),
+                                 frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy())
+        frame["distance_km"] = pd.array(np.round(metres / 1000, 1), dtype="Float64")
+    else:
+        frame["distance_km"] = pd.array([None] * count, dtype="Float64")
+    start = pd.to_datetime(frame["date_start"], errors="coerce")
+    end = pd.to_datetime(frame["date_end"].where(frame["date_end"].astype(str).str.strip() != "",
+                                                 frame["date_start"]), errors="coerce").fillna(start)
+    is_case = frame["id"] == case_id
+    if case_date is not None:
+        day = pd.Timestamp(case_date)
+        frame["before_case"] = (end < day).fillna(False).astype(bool)
+        if site is not None and not is_case.any():
+            slack = pd.Timedelta(days=SAME_INCIDENT_DAYS)
+            is_case |= ((start - slack <= day) & (day <= end + slack)
+                        & (frame["distance_km"].fillna(np.inf) <= SAME_INCIDENT_KM)).astype(bool)
+    else:
+        frame["before_case"] = False
+    frame["is_case"] = is_case.astype(bool)
+    return frame

@@ -1,4 +1,4 @@
-"""The Jaffar Express route: a LineString through its ordered stops, and the stops."""
+"""A case's route (a train's line, a convoy's road): a LineString through its ordered stops, and the stops."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,17 +7,20 @@ import geopandas as gpd
 from pyproj import Geod
 from shapely.geometry import LineString
 
-from geo.settings import DATA_DIR
+from geo.cases import RouteInfo
 
 from ._frames import WGS84, points_frame, read_csv, to_number, yes
 
-ROUTE_CSV = DATA_DIR / "routes" / "jaffar_express.csv"
-ROUTE_NAME = "Jaffar Express (39UP/40DN), Quetta → Peshawar Cantonment"
+#: Properties of the two layers (their GeoJSON contract).
+ROUTE_COLUMNS = ["name", "from_stop", "to_stop", "stop_count", "principal_stop_count",
+                 "estimated_stop_count", "length_km", "note", "sources"]
+STOP_COLUMNS = ["seq", "name", "alternate_names", "principal", "km_from_rohri", "lat", "lon",
+                "precision_km", "estimate", "method", "source"]
 _GEOD = Geod(ellps="WGS84")
 
 
-def stops_layer(path: Path = ROUTE_CSV) -> gpd.GeoDataFrame:
-    """The route's stops in travel order, principal stops and Bolan-section stations alike."""
+def stops_layer(path: Path) -> gpd.GeoDataFrame:
+    """The route's stops in travel order (``route.csv`` of a case), principal stops and stations alike."""
     frame = read_csv(path)
     frame["seq"] = to_number(frame["seq"])
     frame["km_from_rohri"] = to_number(frame["km_from_rohri"], "Float64")
@@ -32,11 +35,11 @@ def stops_layer(path: Path = ROUTE_CSV) -> gpd.GeoDataFrame:
     return stops
 
 
-def route_layer(stops: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def route_layer(stops: gpd.GeoDataFrame, info: RouteInfo) -> gpd.GeoDataFrame:
     """One LineString feature through ``stops`` in order, with its length along the stops."""
     line = LineString(list(zip(stops.geometry.x, stops.geometry.y)))
     row = {
-        "name": ROUTE_NAME,
+        "name": info.name,
         "from_stop": stops["name"].iloc[0],
         "to_stop": stops["name"].iloc[-1],
         "stop_count": len(stops),
@@ -44,8 +47,7 @@ def route_layer(stops: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         "estimated_stop_count": int(stops["estimate"].sum()),
         # Straight segments between stops: a lower bound on the track length.
         "length_km": round(_GEOD.geometry_length(line) / 1000, 1),
-        "note": "Drawn stop to stop; no public railway geometry is available. Stops between "
-                "Rawalpindi and Peshawar Cantonment are not verified.",
+        "note": info.note or "Drawn stop to stop.",
         "sources": "; ".join(dict.fromkeys(part.strip() for source in stops["source"]
                                            for part in source.split(";") if part.strip())),
     }

@@ -1,6 +1,7 @@
 """What the dashboard tests share: the app under AppTest, a real server on loopback, Chromium."""
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -12,11 +13,29 @@ from typing import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.settings import HOME_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(autouse=True)
+def case_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty INCIDENT_ATLAS_HOME for each test: nothing touches the real case store.
+
+    Imported by every dashboard test module, so it applies to each of their tests.
+    """
+    home = tmp_path / "atlas-home"
+    monkeypatch.setenv(HOME_ENV, str(home))
+    return home
+
+
+def server_env(home: Path) -> dict[str, str]:
+    """The environment of a dashboard server whose case store is in ``home``."""
+    return {**os.environ, HOME_ENV: str(home)}
 
 
 def started_app(**query: str) -> AppTest:

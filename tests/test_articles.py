@@ -17,7 +17,7 @@ REPORT = "Gunmen attacked a bus near Quetta on Monday, officials said.\n"
 
 
 def _cli(*args: str | bytes, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "layers.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "atlas_cli.main", *args], capture_output=True,
                           cwd=REPO, timeout=timeout)
 
 

@@ -113,10 +113,10 @@ def test_cli_prints_the_claims_table_as_csv_and_json(tmp_path) -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    article = root / "data" / "articles" / "001_278177ca860003e7.txt"
+    article = root / "data" / "cases" / "2025-03-11-jaffar-express" / "articles" / "001_278177ca860003e7.txt"
     bad = tmp_path / "empty.txt"
     bad.write_text("")
-    run = [sys.executable, "-m", "layers.cli", "claims", str(article), str(bad)]
+    run = [sys.executable, "-m", "atlas_cli.main", "claims", str(article), str(bad)]
     as_csv = subprocess.run(run, capture_output=True, text=True, cwd=root)
     assert as_csv.returncode == 2 and "empty file" in as_csv.stderr  # the good file still counted
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
@@ -133,7 +133,8 @@ def test_cli_prints_the_claims_table_as_csv_and_json(tmp_path) -> None:
 def test_curated_claims_keep_every_version_with_a_source() -> None:
     from layers.claims import curated_claims
 
-    table = curated_claims()
+    from tests.builtin import BUILT_IN
+    table = curated_claims(BUILT_IN.curated_file("claims.csv"))
     assert set(table["figure"]) <= set(FIGURES)
     assert table["sources"].str.startswith("http").all()
     aboard = set(zip(table[table["figure"] == "aboard"]["low"], table[table["figure"] == "aboard"]["high"]))

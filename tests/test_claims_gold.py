@@ -5,14 +5,18 @@ import json
 
 import pytest
 
+from geo.cases import read_case
 from geo.claims import claims_in_text, load_incident_refs
-from layers.cli import ARTICLES_DIR
+from geo.settings import BUILT_IN_CASES_DIR
 
 from .gold_scoring import GOLD_DIR, match_one_to_one
 
 GOLD = json.loads((GOLD_DIR / "seed_claims.json").read_text(encoding="utf-8"))
 INCIDENTS = load_incident_refs()
 MAIN = next(ref for ref in INCIDENTS if ref.id == "2025-03-11-jaffar-express")
+# The seed reports now live in the built-in case's folder, with its claimant names.
+CASE = read_case(BUILT_IN_CASES_DIR / MAIN.id, built_in=True)
+ARTICLES_DIR = CASE.articles_dir
 
 
 def _key(claim) -> tuple:
@@ -23,7 +27,7 @@ def _key(claim) -> tuple:
 
 def _claims(article: str):
     text = (ARTICLES_DIR / article).read_text(encoding="utf-8")
-    return claims_in_text(text, article, MAIN, INCIDENTS)
+    return claims_in_text(text, article, MAIN, INCIDENTS, claimants=CASE.claimants)
 
 
 @pytest.mark.parametrize("article", sorted(GOLD["articles"]))

@@ -22,7 +22,7 @@ def _places_online(url: str, tmp_path: Path, text: str,
     env = {**os.environ, "INCIDENT_ATLAS_NOMINATIM_URL": url,
            "INCIDENT_ATLAS_CACHE_DIR": str(tmp_path / "cache"), "NO_PROXY": "127.0.0.1",
            **extra_env}
-    return subprocess.run([sys.executable, "-m", "layers.cli", "places", "--geocoder", "nominatim",
+    return subprocess.run([sys.executable, "-m", "atlas_cli.main", "places", "--geocoder", "nominatim",
                            str(article)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
 
 

@@ -10,13 +10,21 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.articles import MAX_ARTICLE_BYTES
-from layers.incidents import incidents_layer
+from geo.places import places_in_text
+from layers.build import build_case
 
-from .dashboard_helpers import ok, started_app
+from .builtin import ARTICLES_DIR, BUILT_IN, built_in_articles
+from .dashboard_helpers import case_home, ok, started_app  # noqa: F401 - case_home: a fresh case store per test
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-SEED_INCIDENTS = incidents_layer()
-SEED_COUNTS = {"route": 38, "attack_site": 9, "places": 27, "incidents": len(SEED_INCIDENTS)}
+#: The built-in case as `incident-atlas build` makes it (site read from its reports).
+SEED_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, a.name))
+                                    for a in built_in_articles()]).layers
+SEED_INCIDENTS = SEED_LAYERS["incidents"]
+#: The incidents drawn as past incidents: the case's own is drawn as the attack site.
+PAST_INCIDENTS = SEED_INCIDENTS[~SEED_INCIDENTS["is_case"]]
+SEED_COUNTS = {"route": 38, "attack_site": len(SEED_LAYERS["attack_site"]), "places": 27,
+               "incidents": len(PAST_INCIDENTS)}
 XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\">"
 
 
@@ -29,18 +37,24 @@ def _rendered(app: AppTest) -> dict[str, int]:
     return app.session_state["rendered_layers"]
 
 
-def _errors(app: AppTest) -> list[str]:
+def _plain(value: str) -> str:
     # Messages are Markdown-escaped (user file names must not become links): read them back.
     # An invisible word joiner keeps bare URLs and e-mail addresses from being linked.
-    return [re.sub(r"\\(.)", r"\1", item.value).replace("\u2060", "") for item in app.error]
+    return re.sub(r"\\(.)", r"\1", value).replace("\u2060", "")
+
+
+def _errors(app: AppTest) -> list[str]:
+    return [_plain(item.value) for item in app.error]
 
 
 def test_seed_case_opens_with_every_layer(app):
     assert _rendered(app) == SEED_COUNTS
-    assert app.session_state["map_view"] == ((29.45, 67.49), 6)
+    assert app.session_state["map_view"] == ((BUILT_IN.view.lat, BUILT_IN.view.lon), BUILT_IN.view.zoom)
     assert not _errors(app)
     assert [metric.value for metric in app.metric][:2] == ["5", "27"]
     assert app.query_params["layers"] == "route,attack_site,places,incidents"
+    assert app.query_params["case"] == BUILT_IN.id
+    assert _plain(app.header[0].value).startswith(BUILT_IN.title)
 
 
 def test_unticking_a_layer_removes_it_from_the_map(app):
@@ -68,20 +82,20 @@ def test_the_url_reopens_the_same_view():
 
 def test_date_filter_changes_the_incident_count(app):
     ok(app.date_input(key="date_range").set_value((date(2024, 1, 1), date(2025, 3, 12))).run())
-    expected = (pd.to_datetime(SEED_INCIDENTS["date_end"]) >= pd.Timestamp("2024-01-01")).sum()
-    assert 0 < expected < len(SEED_INCIDENTS)
+    expected = (pd.to_datetime(PAST_INCIDENTS["date_end"]) >= pd.Timestamp("2024-01-01")).sum()
+    assert 0 < expected < len(PAST_INCIDENTS)
     assert _rendered(app)["incidents"] == expected
     assert app.metric[3].value == str(expected)
-    assert app.metric[3].label == f"Past incidents shown (of {len(SEED_INCIDENTS)})"
+    assert app.metric[3].label == f"Past incidents shown (of {len(PAST_INCIDENTS)})"
     assert app.query_params["from"] == "2024-01-01"
 
 
 def test_claim_and_toll_filters(app):
     ok(app.multiselect(key="claim_statuses").set_value(["unclaimed"]).run())
-    assert _rendered(app)["incidents"] == (SEED_INCIDENTS["claim_status"] == "unclaimed").sum()
+    assert _rendered(app)["incidents"] == (PAST_INCIDENTS["claim_status"] == "unclaimed").sum()
     ok(app.multiselect(key="claim_statuses").set_value(["claimed", "unclaimed", "disputed", "state_action"]).run())
     ok(app.number_input(key="min_killed").set_value(20).run())
-    highest = SEED_INCIDENTS["killed_high"].fillna(SEED_INCIDENTS["killed_low"])
+    highest = PAST_INCIDENTS["killed_high"].fillna(PAST_INCIDENTS["killed_low"])
     assert _rendered(app)["incidents"] == (highest >= 20).sum()
 
 
@@ -111,7 +125,7 @@ def test_a_good_upload_adds_its_places_and_a_bad_one_beside_it_is_refused(app):
 
 def test_pasted_report_is_escaped_in_the_reader(app):
     ok(app.text_area(key="paste_text").set_value(f"Gunmen attacked a bus near Quetta. {XSS}").run())
-    ok(app.button[0].click().run())
+    ok(app.button(key="add_pasted").click().run())
     assert list(app.session_state["pasted"]) == ["pasted-1.txt"]
     assert app.text_area(key="paste_text").value == ""
     ok(app.selectbox(key="reader_article").set_value("pasted-1.txt").run())
@@ -123,7 +137,7 @@ def test_pasted_report_is_escaped_in_the_reader(app):
 
 def test_an_empty_paste_is_refused_with_an_error(app):
     ok(app.text_area(key="paste_text").set_value("   ").run())
-    ok(app.button[0].click().run())
+    ok(app.button(key="add_pasted").click().run())
     assert _errors(app) == ["pasted-1.txt: empty file"]
     assert app.session_state["pasted"] == {}
     assert _rendered(app) == SEED_COUNTS
@@ -145,7 +159,8 @@ def test_downloads_offer_every_layer_and_the_geopackage(app):
     ok(app.run())
     labels = [button.proto.label for button in app.get("download_button")]
     assert sorted(labels) == sorted(["route.geojson", "stops.geojson", "attack_site.geojson", "incidents.geojson",
-                      "places.geojson", "places_merged.geojson", "all_layers.geojson", "layers.gpkg"])
+                      "places.geojson", "places_merged.geojson", "all_layers.geojson", "layers.gpkg", "case.json",
+                      "Whole case (.zip)"])
 
 
 def test_about_the_data_lists_every_dataset_with_its_licence(app):
@@ -186,17 +201,17 @@ def test_a_claim_opens_its_sentence_in_the_reader(app):
     article, start, end, _ = app.session_state["reader_claim"]
     assert app.selectbox(key="reader_article").value == article
     body = app.get("html")[0].proto.body
-    text = (Path(APP).parent / "data" / "articles" / article).read_text(encoding="utf-8")
+    text = (ARTICLES_DIR / article).read_text(encoding="utf-8")
     assert f">{text[start:end]}</mark>" in body and "atlas-kind-claim" in body
 
 
 def test_pasting_again_after_removing_a_report_works(app):
     for text in ("Gunmen attacked a bus near Quetta.", "A blast hit a market in Turbat."):
         ok(app.text_area(key="paste_text").set_value(text).run())
-        ok(app.button[0].click().run())
+        ok(app.button(key="add_pasted").click().run())
     ok(app.button(key="remove_pasted-1.txt").click().run())
     ok(app.text_area(key="paste_text").set_value("Police in Sibi arrested two men.").run())
-    ok(app.button[0].click().run())
+    ok(app.button(key="add_pasted").click().run())
     assert _errors(app) == []
     assert list(app.session_state["pasted"]) == ["pasted-2.txt", "pasted-3.txt"]
 
@@ -209,6 +224,6 @@ def test_a_cleared_date_range_shows_every_incident(app):
 
 def test_a_file_name_with_markdown_is_shown_as_text(app):
     app.session_state["uploads"] = []  # nothing uploaded yet
-    from layers.filters import plain_text
+    from atlas_ui.filters import plain_text
     shown = plain_text("![](http://example.invalid/x.png).txt: empty file")
     assert "![](" not in shown and r"\!\[\]\(" in shown

@@ -14,13 +14,16 @@ import os
 import sys
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from layers.cli import main as cli_main
+from atlas_cli.main import main as cli_main
+from geo.places import places_in_text
+from layers.build import build_case
 
-from .dashboard_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+from .builtin import ARTICLES_DIR, BUILT_IN, built_in_articles
+from .dashboard_helpers import CHROMIUM, CHROMIUM_ARGS, case_home, free_port, running_server, server_env  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -35,14 +38,26 @@ if not Path(CHROMIUM).exists():
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
+#: The built-in case as `incident-atlas build` makes it; the map draws the same.
+SEED_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, a.name))
+                                    for a in built_in_articles()]).layers
+#: Past incidents drawn as circles: the case's own is the attack site, not a circle.
+PAST = int((~SEED_LAYERS["incidents"]["is_case"]).sum())
+STOPS = len(SEED_LAYERS["stops"])
+CANDIDATES = int((SEED_LAYERS["attack_site"]["role"] == "candidate").sum())
+
+
+def _dashboard_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+            "--server.port", str(port), "--server.address", "127.0.0.1"]
+
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The dashboard on loopback; killed at teardown."""
+def server(tmp_path_factory) -> Iterator[str]:
+    """The dashboard on loopback, its case store in a fresh folder; killed at teardown."""
     port = free_port()
-    with running_server([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-                         "--server.headless", "true", "--server.port", str(port),
-                         "--server.address", "127.0.0.1"], ROOT, port, wait_s=90) as url:
+    home = tmp_path_factory.mktemp("atlas-home")
+    with running_server(_dashboard_command(port), ROOT, port, env=server_env(home), wait_s=90) as url:
         yield url
 
 
@@ -63,8 +78,8 @@ class Watch:
         self.dialogs: list[str] = []
 
 
-@pytest.fixture
-def page(browser, server):
+def _watched_page(browser, base_url: str):
+    """A new browser context and page whose requests to other hosts are aborted and recorded."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     watch = Watch()
 
@@ -85,7 +100,13 @@ def page(browser, server):
 
     page.on("dialog", on_dialog)
     page.watch = watch
-    page.base_url = server
+    page.base_url = base_url
+    return context, page
+
+
+@pytest.fixture
+def page(browser, server):
+    context, page = _watched_page(browser, server)
     yield page
     context.close()
 
@@ -129,21 +150,24 @@ def _map_frame(page):
 def test_map_renders_every_layer_without_internet(page):
     frame = _open(page)
     expect = sync_api.expect
-    expect(frame.locator("path.atlas-incident")).to_have_count(19, timeout=30_000)
-    expect(frame.locator("path.atlas-stop")).to_have_count(37)
+    expect(frame.locator("path.atlas-incident")).to_have_count(PAST, timeout=30_000)
+    expect(frame.locator("path.atlas-stop")).to_have_count(STOPS)
     expect(frame.locator("path.atlas-attack-best")).to_have_count(1)
-    expect(frame.locator("path.atlas-attack-candidate")).to_have_count(7)
+    expect(frame.locator("path.atlas-attack-candidate")).to_have_count(CANDIDATES)
     expect(frame.locator(".leaflet-atlasPlaces-pane .atlas-diamond")).to_have_count(27)
     frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30_000)
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     for credit in ("OpenStreetMap", "GeoNames", "Natural Earth"):
         assert credit in attribution
     expect(frame.locator(".atlas-legend")).to_contain_text("uncertainty area")
+    expect(frame.locator(".atlas-legend")).to_contain_text(BUILT_IN.route.legend)
     map_js = _map_frame(page)
     center = map_js.evaluate("() => { const c = map_div.getCenter(); return [c.lat, c.lng, map_div.getZoom()]; }")
-    assert abs(center[0] - 29.45) < 0.05 and abs(center[1] - 67.49) < 0.05 and center[2] == 6
+    view = BUILT_IN.view
+    assert abs(center[0] - view.lat) < 0.05 and abs(center[1] - view.lon) < 0.05 and center[2] == view.zoom
     # The country outlines arrived from the app's own static files.
-    map_js.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length > 19 + 37 + 9")
+    shapes = PAST + STOPS + len(SEED_LAYERS["attack_site"])
+    map_js.wait_for_function(f"() => document.querySelectorAll('.leaflet-overlay-pane path').length > {shapes}")
     page.wait_for_timeout(1000)
     assert page.watch.outside == [], page.watch.outside
     assert any("/app/static/vendor/leaflet/leaflet.js" in url for url in page.watch.requests)
@@ -169,7 +193,7 @@ def test_popup_shows_evidence_and_sources(page):
 def test_layer_control_hides_a_layer_and_the_choice_is_kept(page):
     frame = _open(page)
     expect = sync_api.expect
-    expect(frame.locator("path.atlas-incident")).to_have_count(19, timeout=30_000)
+    expect(frame.locator("path.atlas-incident")).to_have_count(PAST, timeout=30_000)
     control = frame.locator(".leaflet-control-layers-overlays label", has_text="Past incidents")
     control.locator("input").click()
     expect(frame.locator("path.atlas-incident")).to_have_count(0)
@@ -178,17 +202,17 @@ def test_layer_control_hides_a_layer_and_the_choice_is_kept(page):
     page.wait_for_url(lambda url: "layers=route%2Cattack_site%2Cplaces&" in url, timeout=15_000)
     expect(frame.locator(".leaflet-control-layers-overlays label", has_text="Past incidents")
            .locator("input")).not_to_be_checked()
-    expect(frame.locator("path.atlas-stop")).to_have_count(37)
+    expect(frame.locator("path.atlas-stop")).to_have_count(STOPS)
     # … and back on from the map.
     frame.locator(".leaflet-control-layers-overlays label", has_text="Past incidents").locator("input").click()
-    expect(frame.locator("path.atlas-incident")).to_have_count(19, timeout=15_000)
+    expect(frame.locator("path.atlas-incident")).to_have_count(PAST, timeout=15_000)
     expect(page.get_by_role("checkbox", name="Past incidents")).to_be_checked(timeout=15_000)
     assert page.watch.outside == []
 
 
 def test_a_link_reopens_the_same_layers(page):
     frame = _open(page, "?layers=route")
-    sync_api.expect(frame.locator("path.atlas-stop")).to_have_count(37, timeout=30_000)
+    sync_api.expect(frame.locator("path.atlas-stop")).to_have_count(STOPS, timeout=30_000)
     assert frame.locator("path.atlas-incident").count() == 0
     assert frame.locator(".leaflet-atlasPlaces-pane .atlas-diamond").count() == 0
     sync_api.expect(page.get_by_role("checkbox", name="Attack site")).not_to_be_checked()
@@ -199,15 +223,15 @@ def test_download_buttons_deliver_what_the_cli_builds(page, tmp_path):
     page.get_by_role("tab", name="Downloads").click()
     cli_dir = tmp_path / "cli"
     assert cli_main(["build", "--out", str(cli_dir)]) == 0
-    for name in ("incidents.geojson", "all_layers.geojson"):
+    for name in ("incidents.geojson", "all_layers.geojson", "case.json"):
         with page.expect_download(timeout=60_000) as download:
             page.get_by_role("button", name=name).click()
         data = Path(download.value.path()).read_bytes()
-        collection = json.loads(data)
-        assert collection["type"] == "FeatureCollection"
-        assert data == (cli_dir / name).read_bytes()
+        assert data == (cli_dir / name).read_bytes(), name
+    assert json.loads((cli_dir / "all_layers.geojson").read_text())["type"] == "FeatureCollection"
+    assert json.loads((cli_dir / "case.json").read_text())["id"] == BUILT_IN.id
     incidents = json.loads((cli_dir / "incidents.geojson").read_text())
-    assert len(incidents["features"]) == 19
+    assert len(incidents["features"]) == len(SEED_LAYERS["incidents"])
     assert {f["properties"]["claim_status"] for f in incidents["features"]} >= {"claimed", "unclaimed"}
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="layers.gpkg").click()
@@ -295,7 +319,9 @@ def _upload(page, files: list[tuple[str, bytes]]) -> None:
     """Give the uploader ``files`` once the page is idle (a rerun may replace its input) and
     wait until it shows their names."""
     _settled(page)
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+    # The "Add a report" uploader (the New case form has one too).
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Text files (.txt")
+    uploader.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
         [{"name": name, "mimeType": "text/plain", "buffer": data} for name, data in files])
     for name in {name for name, _ in files}:
         # A chip may shorten a long name.
@@ -308,7 +334,7 @@ LINKED_NAME = "## Report [here](http://evil.example/x) :red[alert] <b>bold</b> w
 
 def test_file_names_with_markdown_show_as_plain_text(page):
     _open(page)
-    report = (ROOT / "data" / "articles" / sorted(os.listdir(ROOT / "data" / "articles"))[0]).read_bytes()
+    report = sorted(ARTICLES_DIR.iterdir())[0].read_bytes()
     _upload(page, [(MARKDOWN_NAME, b"  \n"), (LINKED_NAME, report), (LINKED_NAME, report)])
     sidebar = page.get_by_test_id("stSidebar")
     error = sidebar.get_by_test_id("stAlert").filter(has_text="empty file")
@@ -333,7 +359,7 @@ def test_file_names_with_markdown_show_as_plain_text(page):
 
 def test_csv_downloads_cannot_carry_spreadsheet_formulas(page, tmp_path):
     _open(page)
-    report = (ROOT / "data" / "articles" / sorted(os.listdir(ROOT / "data" / "articles"))[0]).read_bytes()
+    report = sorted(ARTICLES_DIR.iterdir())[0].read_bytes()
     formula = "=SUM(1+1)*cmd.txt"  # a browser sends quotes in a file name percent-encoded
     _upload(page, [(formula, report)])
     _settled(page, reports=6)
@@ -349,4 +375,62 @@ def test_csv_downloads_cannot_carry_spreadsheet_formulas(page, tmp_path):
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Incidents shown (CSV)").click()
     incidents = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-    assert len(incidents) == 19
+    assert len(incidents) == len(SEED_LAYERS["incidents"])  # the table has the case's own, marked
+    assert [row["id"] for row in incidents if row["is_case"] == "True"] == [BUILT_IN.id]
+
+
+# --- cases (issue #10) --------------------------------------------------------------------
+
+PESHAWAR = ("PESHAWAR, 3 February 2025: A suicide bomber blew himself up at the gate of a police station in "
+            "Peshawar on Monday, killing 12 people and injuring 30 others, police said. No group has claimed "
+            "responsibility for the attack.")
+
+
+def test_a_case_made_from_a_pasted_report_is_there_after_a_restart(browser, tmp_path):
+    home = tmp_path / "atlas-home"
+    port = free_port()
+    with running_server(_dashboard_command(port), ROOT, port, env=server_env(home), wait_s=90) as url:
+        context, page = _watched_page(browser, url)
+        try:
+            _open(page)
+            _settled(page)
+            page.get_by_text("New case", exact=True).click()
+            page.get_by_label("…or paste one report's text").fill(PESHAWAR)
+            page.get_by_role("button", name="Create case").click()
+            page.wait_for_url(lambda address: "case=" in address and BUILT_IN.id not in address, timeout=60_000)
+            sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text("Peshawar", timeout=60_000)
+            _settled(page, reports=1)
+            case_id = parse_qs(urlparse(page.url).query)["case"][0]
+            title = page.get_by_role("heading", level=2).first.inner_text().split(" — ")[0].strip()
+            outside = list(page.watch.outside)
+        finally:
+            context.close()
+    assert outside == [], outside
+    assert (home / "cases" / case_id / "articles" / "pasted-1.txt").read_text(encoding="utf-8") == PESHAWAR
+
+    # Another server on the same case store: the case and its report are still there.
+    port = free_port()
+    with running_server(_dashboard_command(port), ROOT, port, env=server_env(home), wait_s=90) as url:
+        context, page = _watched_page(browser, url)
+        try:
+            _open(page)
+            _settled(page)
+            _choose(page, "Case", title)
+            page.wait_for_url(lambda address: f"case={case_id}" in address, timeout=60_000)
+            sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text(title, timeout=60_000)
+            _settled(page, reports=1)
+            sync_api.expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value("pasted-1.txt")
+            sync_api.expect(page.locator(".atlas-article")).to_contain_text("suicide bomber blew himself up")
+            # The map opens on the case's site, near Peshawar.
+            map_js = _map_frame(page)
+            map_js.wait_for_function("() => Math.abs(map_div.getCenter().lat - 34.0) < 0.3", timeout=30_000)
+            center = map_js.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
+            assert abs(center[1] - 71.55) < 0.3 and center[2] == 9
+            # A link names the case: opened afresh, it shows the case at once.
+            page.goto(f"{url}/?case={case_id}", wait_until="domcontentloaded")
+            sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text(title, timeout=60_000)
+            _settled(page, reports=1)
+            page.wait_for_timeout(1000)
+            assert page.watch.outside == [], page.watch.outside
+        finally:
+            context.close()

@@ -16,7 +16,7 @@ import pytest
 from streamlit import config as streamlit_config
 from streamlit.testing.v1 import AppTest
 
-from .dashboard_helpers import ok, started_app
+from .dashboard_helpers import case_home, ok, started_app  # noqa: F401 - case_home: a fresh case store per test
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -44,7 +44,7 @@ def _unescaped(items: Any) -> list[str]:
 
 def _paste(app: AppTest, text: str) -> AppTest:
     ok(app.text_area(key="paste_text").set_value(text).run())
-    return ok(app.button[0].click().run())
+    return ok(app.button(key="add_pasted").click().run())
 
 
 def _reports(app: AppTest) -> list[str]:
@@ -121,7 +121,7 @@ def test_the_sidebar_is_drawn_before_the_reports_are_processed(monkeypatch):
     monkeypatch.setattr(layers.build, "merged_places_layer", merged_places_layer)
     app = ok(started_app())
     app.text_area(key="paste_text").set_value("Gunmen attacked a bus near Quetta.").run()
-    app.button[0].click().run()
+    app.button(key="add_pasted").click().run()
     assert app.exception  # the failure itself is not hidden …
     remove = app.button(key="remove_pasted-1.txt")  # … but the way out is on the page
     remove.click().run()
@@ -169,7 +169,7 @@ def test_two_uploads_with_one_name_are_both_kept():
 
 
 def test_a_session_adds_reports_up_to_its_budget(monkeypatch):
-    monkeypatch.setattr("layers.reports.SESSION_REPORTS", 2)
+    monkeypatch.setattr("atlas_ui.reports.SESSION_REPORTS", 2)
     app = ok(started_app())
     for town in ("Turbat", "Sibi", "Quetta"):
         _paste(app, f"A blast hit a market in {town}.")
@@ -292,7 +292,7 @@ def test_unsafe_server_settings_are_corrected_or_shown():
 
 
 def test_config_file_and_launcher_carry_the_same_safe_settings():
-    from layers import launch
+    from atlas_ui import launch
 
     with (ROOT / ".streamlit" / "config.toml").open("rb") as fh:
         config = tomllib.load(fh)
@@ -316,7 +316,7 @@ def test_config_file_and_launcher_carry_the_same_safe_settings():
 # --- item 12a: file names are text wherever they are shown --------------------------------
 
 def test_plain_text_escapes_every_markdown_construct():
-    from layers.filters import plain_text
+    from atlas_ui.filters import plain_text
 
     for name in ("# Title http://x.txt", "![](http://host/x.png).txt", "- item.txt", "1. first.txt", "> quote.txt",
                  "www.example.com.txt", "a@b.example.txt", ":red[x] :smile: $x$.txt", "<b>x</b>&amp;.txt",

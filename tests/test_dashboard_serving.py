@@ -24,6 +24,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from geo.settings import HOME_ENV
+
 from .dashboard_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,20 +83,22 @@ def test_streamlit_run_from_another_folder_gets_the_safe_settings(hostile_dir):
 # --- real servers -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module", params=["streamlit run", "launcher"])
-def server(request, hostile_dir) -> Iterator[str]:
-    """The dashboard started from the hostile folder, by ``streamlit run`` or by the launcher."""
+def server(request, hostile_dir, tmp_path_factory) -> Iterator[str]:
+    """The dashboard started from the hostile folder, by ``streamlit run`` or by the launcher
+    (its case store in a fresh folder, never the real one)."""
     port = free_port()
+    home = {HOME_ENV: str(tmp_path_factory.mktemp("atlas-home"))}
     if request.param == "streamlit run":
         command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD), "--server.headless", "true",
                    "--server.port", str(port)]
-        env = _clean_env()
+        env = _clean_env(**home)
     else:
         # The launcher must be this checkout's: an installed one would serve another dashboard.
-        spec = importlib.util.find_spec("layers.launch")
+        spec = importlib.util.find_spec("atlas_ui.launch")
         if spec is None or not Path(spec.origin).is_relative_to(ROOT):
-            pytest.fail(f"layers/launch.py is missing from {ROOT}")
-        command = [sys.executable, "-m", "layers.launch", "--port", str(port), "--headless"]
-        env = _clean_env(**HOSTILE_ENV)
+            pytest.fail(f"atlas_ui/launch.py is missing from {ROOT}")
+        command = [sys.executable, "-m", "atlas_ui.launch", "--port", str(port), "--headless"]
+        env = _clean_env(**HOSTILE_ENV, **home)
     with running_server(command, hostile_dir, port, env) as url:
         yield url
 
@@ -174,7 +178,10 @@ def test_the_server_is_safe_and_the_map_loads(server, browser):
         assert sessions, "no NewSession message read off the websocket"
         assert all(config.gather_usage_stats is False for config in sessions)
         assert all(config.disable_data_export is True for config in sessions)
-        expect(page.get_by_test_id("stFileUploaderDropzoneInstructions")).to_contain_text("2MB")
+        uploaders = page.get_by_test_id("stFileUploaderDropzoneInstructions").all()
+        assert uploaders
+        for uploader in uploaders:
+            expect(uploader).to_contain_text("2MB")
         # The dashboard found nothing to warn about.
         assert page.get_by_test_id("stAlert").count() == 0, page.get_by_test_id("stAlert").all_inner_texts()
         page.wait_for_timeout(1000)

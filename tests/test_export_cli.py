@@ -10,13 +10,14 @@ import pyogrio
 import pytest
 
 from layers.build import LAYER_NAMES
-from layers.cli import ARTICLES_DIR, main
+from atlas_cli.main import main
+from tests.builtin import ARTICLES_DIR
 
 SEED = ARTICLES_DIR / "000_75480677563b29d2.txt"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "layers.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "atlas_cli.main", *args], capture_output=True,
                           text=True, cwd=Path(__file__).resolve().parent.parent)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from geo.places import places_in_text
-from layers.cli import ARTICLES_DIR
+from tests.builtin import ARTICLES_DIR
 
 from .gold_scoring import load_gold, score_article
 

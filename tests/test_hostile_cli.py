@@ -16,10 +16,11 @@ import pyogrio
 import pytest
 
 from layers.build import LAYER_NAMES, build_layers
-from layers.cli import main
+from tests.builtin import BUILT_IN
+from atlas_cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT_NAMES = (*(f"{name}.geojson" for name in LAYER_NAMES), "all_layers.geojson", "layers.gpkg")
+OUTPUT_NAMES = (*(f"{name}.geojson" for name in LAYER_NAMES), "all_layers.geojson", "layers.gpkg", "case.json")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # A build that kills itself with SIGKILL at its n-th write: a GDAL write (after writing
@@ -27,7 +28,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 KILLED_BUILD = """
 import os, signal, sys
 import pyogrio
-from layers.cli import main
+from atlas_cli.main import main
 
 kill_at, out = int(sys.argv[1]), sys.argv[2]
 writes = 0
@@ -51,19 +52,21 @@ sys.exit(main(["build", "--out", out]))
 
 
 def _cli(*args: str | bytes) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "layers.cli", *args], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "atlas_cli.main", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _run(*args: str | bytes) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "layers.cli", *args], cwd=ROOT, capture_output=True)
+    return subprocess.run([sys.executable, "-m", "atlas_cli.main", *args], cwd=ROOT, capture_output=True)
 
 
 def _feature_counts(folder: Path) -> dict[str, int]:
     """Features per output file (per layer for the GeoPackage); fails on a broken file."""
     counts = {}
-    for name in OUTPUT_NAMES[:-1]:
-        counts[name] = len(json.loads((folder / name).read_text(encoding="utf-8"))["features"])
+    for name in OUTPUT_NAMES:
+        if name.endswith(".geojson"):
+            counts[name] = len(json.loads((folder / name).read_text(encoding="utf-8"))["features"])
+    counts["case.json"] = len(json.loads((folder / "case.json").read_text(encoding="utf-8"))["reports"])
     gpkg = folder / "layers.gpkg"
     assert [layer for layer, _ in pyogrio.list_layers(gpkg)] == list(LAYER_NAMES)
     for layer in LAYER_NAMES:
@@ -131,7 +134,7 @@ def test_a_bad_out_gets_one_line_and_exit_2_and_keeps_what_was_there(
 def test_a_build_killed_at_any_write_leaves_every_output_file_complete(
         tmp_path: Path, reference: Path) -> None:
     expected = _feature_counts(reference)
-    kill_points = (1, 4, 8, 9, 12, 14, 15, 16, 19, 23, 24)
+    kill_points = (1, 4, 8, 9, 12, 14, 15, 16, 19, 23, 24, 25)
     folders = {kill_at: tmp_path / f"killed_at_{kill_at}" for kill_at in kill_points}
     builds = {}
     for kill_at, folder in folders.items():
@@ -160,7 +163,7 @@ def test_concurrent_builds_into_one_folder_each_leave_complete_files(tmp_path: P
 def test_a_build_removes_the_files_of_layers_it_no_longer_writes_and_nothing_else(tmp_path: Path) -> None:
     from layers.export import write_layers
 
-    layers = build_layers([])
+    layers = build_layers([], BUILT_IN)
     write_layers({**layers, "retired": layers["stops"]}, tmp_path)
     (tmp_path / "mine.geojson").write_text("{}")
     (tmp_path / "notes.txt").write_text("mine")

@@ -12,11 +12,11 @@ import pytest
 from shapely.geometry import Point
 
 from geo.articles import Article, article_paths, read_article
-from layers import basemap, filters, webmap
+from atlas_ui import basemap, filters, webmap
 from layers.build import article_places, build_layers
-from layers.cli import ARTICLES_DIR
+from tests.builtin import ARTICLES_DIR, BUILT_IN
 from layers.incidents import incidents_layer
-from layers.reader import Mark, article_marks, highlighted_html, segments
+from atlas_ui.reader import Mark, article_marks, highlighted_html, segments
 from layers.synthetic import write_synthetic_incidents
 
 ASSETS = "/app/static/vendor"
@@ -26,19 +26,27 @@ XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\"> 
 @pytest.fixture(scope="module")
 def seed_layers() -> dict[str, gpd.GeoDataFrame]:
     articles = [read_article(path) for path in article_paths(ARTICLES_DIR)]
-    return build_layers(article_places(articles))
+    return build_layers(article_places(articles), BUILT_IN)
 
 
 @pytest.fixture(scope="module")
 def xss_layers() -> dict[str, gpd.GeoDataFrame]:
     article = Article(name="<b>evil</b>.txt", text=f"Gunmen attacked a bus near Quetta. {XSS} Quetta was closed.")
-    return build_layers(article_places([article]))
+    return build_layers(article_places([article]), BUILT_IN)
+
+
+BUILT_IN_VIEW = webmap.case_view(BUILT_IN.view, None)
 
 
 def _map_html(layers: dict, visible: dict | None = None, incidents: gpd.GeoDataFrame | None = None) -> str:
     parts = webmap.build_map(layers, layers["incidents"] if incidents is None else incidents, visible or {},
-                             asset_base=ASSETS)
+                             asset_base=ASSETS, view=BUILT_IN_VIEW, route_legend=BUILT_IN.route.legend)
     return webmap.standalone_html(parts)
+
+
+def _past(layers: dict) -> gpd.GeoDataFrame:
+    """The incidents other than the case's own (which the map shows as the attack site)."""
+    return layers["incidents"][~layers["incidents"]["is_case"]]
 
 
 # --- the map ----------------------------------------------------------------------------
@@ -68,19 +76,38 @@ def test_online_tiles_are_an_option_and_off_by_default():
     assert "tile.openstreetmap.org" in online
 
 
-def test_map_starts_on_the_bolan_pass_and_credits_the_data(seed_layers):
+def test_map_starts_on_the_case_view_and_credits_the_data(seed_layers):
     page = _map_html(seed_layers)
-    assert webmap.BOLAN_PASS == (29.45, 67.49)
-    assert '"center": [29.45, 67.49]' in page or "center: [29.45, 67.49]" in page
+    (lat, lon), zoom = BUILT_IN_VIEW
+    assert (lat, lon, zoom) == (BUILT_IN.view.lat, BUILT_IN.view.lon, BUILT_IN.view.zoom)
+    assert f'"center": [{lat}, {lon}]' in page or f"center: [{lat}, {lon}]" in page
+    assert f'"zoom": {zoom}' in page or f"zoom: {zoom}" in page
     for credit in ("GeoNames", "OpenStreetMap", "Natural Earth"):
         assert credit in page
+
+
+def test_a_case_without_a_view_opens_on_its_site_and_one_without_either_on_the_world():
+    site = {"id": "x", "label": "Peshawar", "lat": 34.0, "lon": 71.5, "precision_km": 5.0}
+    assert webmap.case_view(None, site) == ((34.0, 71.5), webmap.SITE_ZOOM)
+    assert webmap.case_view(BUILT_IN.view, site) == ((BUILT_IN.view.lat, BUILT_IN.view.lon), BUILT_IN.view.zoom)
+    assert webmap.case_view(None, None) == webmap.WORLD_VIEW
+    page = webmap.base_map(ASSETS, center=(34.0, 71.5), zoom=9).get_root().render()
+    assert "[34.0, 71.5]" in page
+
+
+def test_the_case_own_incident_is_not_drawn_twice(seed_layers):
+    own = seed_layers["incidents"][seed_layers["incidents"]["is_case"]]
+    assert len(own) == 1  # the built-in case is in the past-incidents dataset
+    overlay = webmap.incidents_overlay(seed_layers["incidents"], len(_past(seed_layers)))
+    assert overlay.count == len(seed_layers["incidents"]) - 1
+    assert not [row for row in overlay.rows if webmap.escape(own["place"].iloc[0]) in row[3]]
 
 
 def test_every_layer_is_drawn_with_its_features(seed_layers):
     parts = webmap.build_map(seed_layers, seed_layers["incidents"], {}, asset_base=ASSETS)
     counts = parts.rendered_layers()
     assert counts == {"route": 1 + len(seed_layers["stops"]), "attack_site": len(seed_layers["attack_site"]),
-                      "places": len(seed_layers["places_merged"]), "incidents": len(seed_layers["incidents"])}
+                      "places": len(seed_layers["places_merged"]), "incidents": len(_past(seed_layers))}
 
 
 def test_a_switched_off_layer_carries_no_features_but_stays_listed(seed_layers):
@@ -102,12 +129,20 @@ def test_layer_control_reports_shown_layers_with_generation(seed_layers):
 
 
 def test_legend_explains_every_symbol():
-    legend = webmap.legend_html()
-    for label in ("Jaffar Express", "principal stop", "position estimated", "best estimate", "uncertainty area",
+    legend = webmap.legend_html(BUILT_IN.route.legend)
+    for label in (BUILT_IN.route.legend, "principal stop", "position estimated", "best estimate", "uncertainty area",
                   "candidate position", "claimed", "unclaimed", "disputed", "state action", "more killed",
                   "group of nearby incidents", "country", "province", "district", "city", "town", "station",
                   "landmark", "water"):
         assert label in legend
+
+
+def test_legend_has_a_route_section_only_for_a_case_with_a_route():
+    without = webmap.legend_html(None)
+    assert "principal stop" not in without and "Route" not in without
+    assert "best estimate" in without and "unclaimed" in without
+    hostile = webmap.legend_html("<img src=x onerror=alert(1)>")
+    assert "<img" not in hostile and "&lt;img src=x" in hostile
 
 
 def test_popups_carry_evidence_and_source_links(seed_layers):
@@ -195,6 +230,71 @@ def test_filter_by_dates_claims_and_toll(seed_layers):
     assert (filters.highest_killed(deadly) >= 20).all()
     nothing = filters.filter_incidents(incidents, filters.IncidentFilter(statuses=()))
     assert nothing.empty
+
+
+def _around_case() -> pd.DataFrame:
+    """Four incidents as ``around_case`` relates them to a case: distance, before it, its own."""
+    return pd.DataFrame({
+        "id": ["near-old", "far-old", "near-after", "own"],
+        "date_start": ["2020-01-01", "2021-06-01", "2025-06-01", "2025-03-11"],
+        "date_end": ["", "", "", ""],
+        "claim_status": ["claimed", "unclaimed", "claimed", "claimed"],
+        "claimed_by": ["Baloch Liberation Army (Majeed Brigade)", "", "Tehrik-e-Taliban Pakistan",
+                       "Baloch Liberation Army"],
+        "killed_low": pd.array([1, 2, 3, 4], dtype="Int64"), "killed_high": pd.array([1, 2, 3, 4], dtype="Int64"),
+        "distance_km": pd.array([40.0, 900.0, 10.0, 0.0], dtype="Float64"),
+        "before_case": [True, True, False, False],
+        "is_case": [False, False, False, True],
+    })
+
+
+def test_filter_by_distance_from_the_site():
+    frame = _around_case()
+    near = filters.filter_incidents(frame, filters.IncidentFilter(max_distance_km=50))
+    assert list(near["id"]) == ["near-old", "near-after", "own"]
+    assert list(filters.filter_incidents(frame, filters.IncidentFilter(max_distance_km=40))["id"]) == [
+        "near-old", "near-after", "own"]  # the limit itself is kept
+    assert len(filters.filter_incidents(frame, filters.IncidentFilter())) == 4
+    # Without a site, no distance is known: a distance limit keeps nothing.
+    unknown = frame.assign(distance_km=pd.array([None] * 4, dtype="Float64"))
+    assert filters.filter_incidents(unknown, filters.IncidentFilter(max_distance_km=5000)).empty
+
+
+def test_filter_by_group_takes_a_group_with_its_wings():
+    frame = _around_case()
+    assert filters.incident_groups(frame) == ["Baloch Liberation Army", "Baloch Liberation Army (Majeed Brigade)",
+                                              "Tehrik-e-Taliban Pakistan"]
+    bla = filters.filter_incidents(frame, filters.IncidentFilter(groups=("Baloch Liberation Army",)))
+    assert list(bla["id"]) == ["near-old", "own"]
+    wing = filters.filter_incidents(frame, filters.IncidentFilter(groups=("Baloch Liberation Army (Majeed Brigade)",)))
+    assert list(wing["id"]) == ["near-old"]
+    two = filters.filter_incidents(frame, filters.IncidentFilter(groups=("Tehrik-e-Taliban Pakistan",
+                                                                         "Baloch Liberation Army (Majeed Brigade)")))
+    assert list(two["id"]) == ["near-old", "near-after"]
+    # A name that only starts like a group is not that group.
+    assert filters.filter_incidents(frame, filters.IncidentFilter(groups=("Baloch",))).empty
+
+
+def test_filter_only_before_the_case():
+    frame = _around_case()
+    before = filters.filter_incidents(frame, filters.IncidentFilter(before_case_only=True))
+    assert list(before["id"]) == ["near-old", "far-old"]
+    combined = filters.IncidentFilter(before_case_only=True, max_distance_km=100, groups=("Baloch Liberation Army",))
+    assert list(filters.filter_incidents(frame, combined)["id"]) == ["near-old"]
+
+
+def test_new_url_values_are_checked():
+    assert filters.parse_distance("150") == 150.0 and filters.format_distance(150.0) == "150"
+    for bad in ("-5", "0", "nan", "inf", "x", "", None):
+        assert filters.parse_distance(bad) is None, bad
+    assert filters.format_distance(0) is None
+    options = ["Baloch Liberation Army", "Baloch Liberation Army (Majeed Brigade; STOS)"]
+    value = filters.GROUP_SEPARATOR.join(options)
+    assert filters.parse_groups(value, options) == options
+    assert filters.parse_groups("Baloch Liberation Army|bogus", options) == ["Baloch Liberation Army"]
+    assert filters.parse_groups(None, options) == []
+    assert filters.parse_flag("1") and filters.parse_flag("true") and not filters.parse_flag("0")
+    assert not filters.parse_flag(None)
 
 
 def test_multi_day_incident_overlapping_the_range_is_kept():
@@ -300,7 +400,7 @@ def test_country_outlines_cover_the_region():
     assert {"Pakistan", "Afghanistan", "Iran", "India"} <= names
     frame = gpd.GeoDataFrame.from_features(outlines["features"], crs=4326)
     pakistan = frame[frame["name"] == "Pakistan"].geometry.iloc[0]
-    assert pakistan.distance(Point(webmap.BOLAN_PASS[1], webmap.BOLAN_PASS[0])) < 3   # degrees
+    assert pakistan.distance(Point(BUILT_IN.view.lon, BUILT_IN.view.lat)) < 3   # degrees
     assert len(json.dumps(outlines)) < 1_000_000
 
 

@@ -1,17 +1,22 @@
 """Start the dashboard on loopback, load it in headless Chromium and save a screenshot.
 
     python tools/screenshot.py [--out docs/screenshot.png] [--chromium /usr/bin/chromium]
+    python tools/screenshot.py --new-case report.txt --out /tmp/new-case.png
 
 Uses Debian's Chromium through Playwright (Playwright never downloads a browser here).
 Every request to a host other than 127.0.0.1 is blocked and reported, so the picture
-shows what a user without internet sees.
+shows what a user without internet sees. The server keeps its cases in a fresh
+temporary case store (``--home`` to choose one), never in the user's own.
+``--new-case`` pastes a report into the New case form, creates the case and shows it.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -20,6 +25,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
@@ -31,12 +37,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, timeout: float = 60.0) -> subprocess.Popen:
-    """``streamlit run dashboard.py`` on 127.0.0.1:port, returned once it answers /_stcore/health."""
+def start_server(port: int, home: Path, timeout: float = 60.0) -> subprocess.Popen:
+    """``streamlit run dashboard.py`` on 127.0.0.1:port with its case store in ``home``,
+    returned once it answers /_stcore/health."""
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "INCIDENT_ATLAS_HOME": str(home)})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -60,10 +68,31 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--height", type=int, default=1100)
     args.add_argument("--full-page", action="store_true", help="the whole page, not just the first screen")
     args.add_argument("--tab", help="open this tab below the map (e.g. Figures) and show it")
+    args.add_argument("--new-case", type=Path, metavar="REPORT",
+                      help="create a case from this report (pasted into the New case form) and show it")
+    args.add_argument("--home", type=Path, help="the server's INCIDENT_ATLAS_HOME (default: a new temporary folder)")
     options = args.parse_args(argv)
 
+    with tempfile.TemporaryDirectory(prefix="atlas-home-") as scratch:
+        return _shoot(options, options.home or Path(scratch))
+
+
+def _create_case(page, report: str) -> None:
+    """Paste ``report`` into the New case form, create the case, and wait until it is shown."""
+    page.get_by_text("New case", exact=True).click()
+    page.get_by_label("…or paste one report's text").fill(report)
+    page.get_by_role("button", name="Create case").click()
+    page.wait_for_url(lambda address: "case=" in address and "pasted-1.txt" in address, timeout=120_000)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(timeout=120_000)
+    # While the map is swapped for the new case's, the old frame lingers for a moment.
+    page.locator(MAP_FRAME).nth(1).wait_for(state="detached", timeout=60_000)
+    page.frame_locator(MAP_FRAME).locator(".atlas-attack-best").first.wait_for(timeout=120_000)
+
+
+def _shoot(options: argparse.Namespace, home: Path) -> int:
+    """Start the server, take the screenshot, stop the server; 1 if the page tried to reach another host."""
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, home)
     outside: list[str] = []
     try:
         with sync_playwright() as playwright:
@@ -80,13 +109,18 @@ def main(argv: list[str] | None = None) -> int:
             page.context.route("**/*", only_loopback)
             started = time.monotonic()
             page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
-            frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+            frame = page.frame_locator(MAP_FRAME)
             # Canvas-drawn clusters (many incidents) have no SVG path: wait for either.
             frame.locator(".atlas-incident, .marker-cluster").first.wait_for(timeout=120_000)
             frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30_000)
             print(f"map with incidents and tiles after {time.monotonic() - started:.2f} s "
                   "(first page load of a fresh browser)", file=sys.stderr)
             page.wait_for_timeout(1500)  # tiles and outlines finish drawing
+            if options.new_case:
+                _create_case(page, options.new_case.read_text(encoding="utf-8"))
+                frame = page.frame_locator(MAP_FRAME)
+                frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30_000)
+                page.wait_for_timeout(2500)  # the map moves to the case and redraws
             if options.tab:
                 page.get_by_role("tab", name=options.tab).click()
                 panel = page.get_by_role("tabpanel").filter(has=page.locator(".stVegaLiteChart, table, iframe"))

@@ -27,15 +27,18 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from geo.cases import MapView
+
 from . import basemap
 from .filters import CLAIM_LABELS, LAYER_LABELS, highest_killed
 from .styles import (ATTACK_COLOR, BEST_ESTIMATE_STYLE, CANDIDATE_STYLE, CLAIM_COLORS, KILLED_CLASSES,
                      KIND_COLORS, ROUTE_COLOR, ROUTE_STYLE, UNCERTAINTY_STYLE, incident_style,
                      kind_css, killed_class, stop_style)
 
-#: The seed case opens on the Bolan Pass (it.wikipedia "Passo Bolan").
-BOLAN_PASS = (29.45, 67.49)
-START_ZOOM = 6
+#: A case without a view of its own opens on its best-estimate site at this zoom.
+SITE_ZOOM = 9
+#: … and a case with neither a view nor a site on the whole world.
+WORLD_VIEW: tuple[tuple[float, float], int] = ((20.0, 0.0), 2)
 MAX_ZOOM = 14
 TILE_MAX_ZOOM = 6
 #: Above this many incidents the markers are clustered and drawn on a canvas.
@@ -44,6 +47,15 @@ CLUSTER_MIN = 200
 DETAIL_LIMIT = 2_000
 MAX_QUOTES = 8
 ONLINE_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def case_view(view: MapView | None, site: Mapping[str, Any] | None) -> tuple[tuple[float, float], int]:
+    """Where the map opens for a case: its own view, else its best-estimate site, else the world."""
+    if view is not None:
+        return (view.lat, view.lon), view.zoom
+    if site:
+        return (float(site["lat"]), float(site["lon"])), SITE_ZOOM
+    return WORLD_VIEW
 
 
 # --- offline assets ---------------------------------------------------------------------
@@ -564,13 +576,22 @@ def compact_incidents(incidents: gpd.GeoDataFrame, statuses: Sequence[str]) -> d
                     "incidents download have every figure and source."}
 
 
+def not_the_case(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``incidents`` without the case's own (``is_case``), which the map shows as the attack site."""
+    if "is_case" not in incidents or not incidents["is_case"].any():
+        return incidents
+    return incidents[~incidents["is_case"].astype(bool)]
+
+
 def incidents_overlay(incidents: gpd.GeoDataFrame, total: int, show: bool = True,
                       cluster_min: int = CLUSTER_MIN, detail_limit: int = DETAIL_LIMIT) -> AtlasLayer:
     """Past incidents as circles (colour: claim status, size: deaths); clustered when many.
 
+    The case's own incident (``is_case``) is left out: the attack site already shows it.
     Up to ``detail_limit`` incidents carry full popups; beyond that the compact form keeps
     the map a few MB even for 100,000 incidents.
     """
+    incidents = not_the_case(incidents)
     name = f"{LAYER_LABELS['incidents']} ({len(incidents):,} of {total:,})"
     if not show:
         return AtlasLayer("incidents", name, show=False)
@@ -599,17 +620,19 @@ def _circle(fill: str, stroke: str, radius: float = 5, dash: str = "") -> str:
             f'fill="{fill}" stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>')
 
 
-def legend_html() -> str:
-    """The legend: every symbol the map draws (fixed text)."""
+def legend_html(route_legend: str | None = None) -> str:
+    """The legend: every symbol the map draws; the route section only for a case with a
+    route (``route_legend`` names its line, from the case's settings; escaped)."""
     line = f'<svg width="22" height="10"><line x1="0" y1="5" x2="22" y2="5" stroke="{ROUTE_COLOR}" stroke-width="3"/></svg>'
     area = (f'<svg width="22" height="14"><rect x="1" y="1" width="20" height="12" fill="{ATTACK_COLOR}" '
             f'fill-opacity="0.15" stroke="{ATTACK_COLOR}" stroke-width="2" stroke-dasharray="4 3"/></svg>')
     item = '<div class="atlas-item">{symbol}<span>{label}</span></div>'
+    route = [("Route", [(line, route_legend),
+                        (_circle("#fff", ROUTE_COLOR, 5), "principal stop"),
+                        (_circle("#fff", ROUTE_COLOR, 3.5), "other station"),
+                        (_circle("#fff", ROUTE_COLOR, 5, "2 2"), "dashed: position estimated")])]
     sections = [
-        ("Route", [(line, "Jaffar Express, drawn stop to stop"),
-                   (_circle("#fff", ROUTE_COLOR, 5), "principal stop"),
-                   (_circle("#fff", ROUTE_COLOR, 3.5), "other station"),
-                   (_circle("#fff", ROUTE_COLOR, 5, "2 2"), "dashed: position estimated")]),
+        *(route if route_legend else []),
         ("Attack site", [(_circle(ATTACK_COLOR, "#000", 6), "best estimate"),
                          (area, "uncertainty area"),
                          (_circle("#fff", ATTACK_COLOR, 4), "candidate position")]),
@@ -673,11 +696,12 @@ class MapParts:
         return {layer.key: layer.count for layer in self.overlays if layer.show}
 
 
-def base_map(asset_base: str, online_tiles: bool = False, center: tuple[float, float] = BOLAN_PASS,
-             zoom: int = START_ZOOM) -> folium.Map:
+def base_map(asset_base: str, online_tiles: bool = False, center: tuple[float, float] = WORLD_VIEW[0],
+             zoom: int = WORLD_VIEW[1], route_legend: str | None = None) -> folium.Map:
     """The map without overlays: local tiles (optionally online OSM), outlines, legend, credits.
 
-    ``asset_base`` is the URL of ``static/vendor`` as the browser sees it.
+    ``asset_base`` is the URL of ``static/vendor`` as the browser sees it; ``center`` and
+    ``zoom`` come from the case (:func:`case_view`), ``route_legend`` from its route.
     """
     fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, min_zoom=2, max_zoom=MAX_ZOOM,
                       control_scale=True, font_size="12px")
@@ -696,26 +720,30 @@ def base_map(asset_base: str, online_tiles: bool = False, center: tuple[float, f
     CountryOutlines(f"{asset_base}/{basemap.OUTLINES_FILE}").add_to(fmap)
     fmap.add_child(Attribution(f"{basemap.GEONAMES_ATTRIBUTION} · {basemap.NATURAL_EARTH_ATTRIBUTION}"))
     fmap.add_child(PlacesPane())
-    fmap.add_child(Legend(legend_html()))
+    fmap.add_child(Legend(legend_html(route_legend)))
     fmap.get_root().header.add_child(Element(MAP_CSS), name="atlas_css")
     return fmap
 
 
 def build_map(layers: Mapping[str, gpd.GeoDataFrame], incidents: gpd.GeoDataFrame,
               visible: Mapping[str, bool], *, asset_base: str, online_tiles: bool = False,
-              generation: int = 0) -> MapParts:
+              generation: int = 0, view: tuple[tuple[float, float], int] = WORLD_VIEW,
+              route_legend: str | None = None) -> MapParts:
     """The base map plus one overlay per switchable layer (empty when switched off).
 
-    ``incidents`` is the filtered incident frame; ``layers["incidents"]`` gives the total.
+    ``incidents`` is the filtered incident frame; ``layers["incidents"]`` gives the total
+    (the case's own incident is counted in neither: the attack site shows it).
     """
     # Drawn in this order: the attack site last, on top of the incident recorded at the same spot.
     overlays = [
         route_overlay(layers["route"], layers["stops"], visible.get("route", True)),
         places_overlay(layers["places_merged"], visible.get("places", True)),
-        incidents_overlay(incidents, len(layers["incidents"]), visible.get("incidents", True)),
+        incidents_overlay(incidents, len(not_the_case(layers["incidents"])), visible.get("incidents", True)),
         attack_site_overlay(layers["attack_site"], visible.get("attack_site", True)),
     ]
-    return MapParts(base_map(asset_base, online_tiles), overlays, AtlasLayerControl(generation))
+    center, zoom = view
+    return MapParts(base_map(asset_base, online_tiles, center, zoom, route_legend), overlays,
+                    AtlasLayerControl(generation))
 
 
 def standalone_html(parts: MapParts) -> str:

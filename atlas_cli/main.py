@@ -1,4 +1,4 @@
-"""The ``incident-atlas`` command: ``places`` prints GeoJSON, ``build`` writes every layer.
+"""The ``incident-atlas`` command: ``places`` prints GeoJSON, ``build`` writes every layer of a case.
 
 Bad input (a missing, empty, binary, non-UTF-8 or oversized file; a directory with no
 articles; an ``--out`` that cannot be written) is reported in one line on stderr and
@@ -13,12 +13,16 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from geo.articles import Article, ArticleError, article_paths, printable, read_article
+from geo.cases import CASE_FILE, Case, CaseError, built_in_cases, read_case
 from geo.geocoders.base import Geocoder, GeocoderNotice
+from geo.claims import IncidentRef, claims_in_text, load_incident_refs
+from geo.places import places_in_text
 
-from .build import ARTICLES_DIR, CASE_INCIDENT, article_places, build_layers
-from .csv_export import csv_text
-from .export import ExportError, prepare_output_folder, write_layers
-from .places import places_layer
+from layers.build import (CASE_RECORD_NAME, article_places, build_case, case_record, case_record_bytes,
+                          incident_ref)
+from layers.csv_export import csv_text
+from layers.export import ExportError, prepare_output_folder, write_layers
+from layers.places import places_layer
 
 EXIT_BAD_INPUT = 2
 
@@ -69,33 +73,70 @@ def _cmd_places(args: argparse.Namespace) -> int:
     return 0 if ok else EXIT_BAD_INPUT
 
 
+def default_case() -> Case:
+    """The first built-in case (``data/cases/``): what ``build`` draws when given no reports."""
+    cases, errors = built_in_cases()
+    if not cases:
+        raise _SettingError(errors[0] if errors else "no built-in case is installed; give --case or --articles")
+    return cases[0]
+
+
+def _case_and_reports(args: argparse.Namespace) -> tuple[Case, Path]:
+    """The case to build and the folder of its reports."""
+    if args.case is not None:
+        case = read_case(args.case)
+        return case, case.articles_dir
+    if args.articles is None:
+        case = default_case()
+        return case, case.articles_dir
+    # Reports beside a case.toml, or in the articles/ folder of a case, use its settings.
+    for folder in (args.articles, args.articles.parent):
+        if (folder / CASE_FILE).is_file() and (folder == args.articles or args.articles.name == "articles"):
+            return read_case(folder), args.articles
+    return Case(id="", title=""), args.articles
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     try:
-        paths = article_paths(args.articles)
-    except ArticleError as err:
+        case, reports_dir = _case_and_reports(args)
+        paths = article_paths(reports_dir)
+    except (ArticleError, CaseError) as err:
         _error(str(err))
         return EXIT_BAD_INPUT
     prepare_output_folder(args.out)  # a bad --out is reported before the slow part
     articles, ok = _read_all(paths)
-    layers = build_layers(article_places(articles, geocoder=_geocoder(args.geocoder)))
-    for path in write_layers(layers, args.out):
+    geocoder = _geocoder(args.geocoder)
+    reports = [(article.name, article.text, places_in_text(article.text, article.name, geocoder=geocoder))
+               for article in articles]
+    built = build_case(case, reports)
+    record = case_record(built.case, built.site, [article.name for article in articles])
+    for path in write_layers(built.layers, args.out, {CASE_RECORD_NAME: case_record_bytes(record)}):
         _say(sys.stdout, str(path))
     return 0 if ok else EXIT_BAD_INPUT
 
 
-def _cmd_claims(args: argparse.Namespace) -> int:
-    from geo.claims import claims_in_text, load_incident_refs
+def _report_incident(article: Article, incidents: list[IncidentRef]) -> IncidentRef:
+    """The incident one report tells: the dataset's, if it holds it, else one inferred from the report."""
+    places = places_in_text(article.text, article.name)
+    return incident_ref(build_case(Case(id="", title=""), [(article.name, article.text, places)]).case, incidents)
 
-    from .claims import claims_table
+
+def _cmd_claims(args: argparse.Namespace) -> int:
+    from layers.claims import claims_table
 
     articles, ok = _read_all(args.files)
     incidents = load_incident_refs()
     known = {ref.id: ref for ref in incidents}
-    if args.incident not in known:
+    if args.incident is not None and args.incident not in known:
         _error(f"unknown incident {args.incident!r}; see data/incidents.csv for ids")
         return EXIT_BAD_INPUT
-    claims = [claim for article in articles
-              for claim in claims_in_text(article.text, article.name, known[args.incident], incidents)]
+    # Names that speak for a claimant (a spokesman's) are kept with each built-in case.
+    claimants = {case.id: case.claimants for case in built_in_cases()[0]}
+    claims = []
+    for article in articles:
+        main = known[args.incident] if args.incident is not None else _report_incident(article, incidents)
+        claims.extend(claims_in_text(article.text, article.name, main, incidents,
+                                     claimants=claimants.get(main.id)))
     table = claims_table(claims)
     if args.format == "json":
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
@@ -132,9 +173,15 @@ def parser() -> argparse.ArgumentParser:
                              "falling back to the gazetteer when unreachable")
     places.set_defaults(run=_cmd_places)
 
-    build = commands.add_parser("build", help="write every layer as GeoJSON and one GeoPackage")
-    build.add_argument("--articles", type=Path, default=ARTICLES_DIR, metavar="DIR",
-                       help="directory of *.txt articles (default: the built-in case)")
+    build = commands.add_parser("build", help="write every layer of a case as GeoJSON and one GeoPackage, "
+                                "and case.json")
+    source = build.add_mutually_exclusive_group()
+    source.add_argument("--articles", type=Path, metavar="DIR",
+                        help="directory of *.txt reports of one incident: the case is inferred from them "
+                             "(a case.toml beside them is used)")
+    source.add_argument("--case", type=Path, metavar="DIR",
+                        help="a case folder: case.toml, articles/*.txt, optional curated CSV files "
+                             "(default: the built-in case)")
     build.add_argument("--out", type=Path, required=True, metavar="DIR")
     build.add_argument("--geocoder", choices=("offline", "nominatim"), default="offline")
     build.set_defaults(run=_cmd_build)
@@ -142,10 +189,10 @@ def parser() -> argparse.ArgumentParser:
     claims = commands.add_parser("claims", help="print the numeric claims in article files as a table")
     claims.add_argument("files", nargs="+", type=Path, metavar="FILE")
     claims.add_argument("--format", choices=("csv", "json"), default="csv")
-    claims.add_argument("--incident", default=CASE_INCIDENT, metavar="ID",
+    claims.add_argument("--incident", metavar="ID",
                         help="the incident the articles report on, as an id of data/incidents.csv "
-                             f"(default: {CASE_INCIDENT}); claims about other incidents named "
-                             "in the text are attributed to those")
+                             "(default: each report's own, inferred from its text); claims about "
+                             "other incidents the text recalls are attributed to those, or to 'other'")
     claims.set_defaults(run=_cmd_claims)
 
     gazetteer = commands.add_parser("gazetteer", help="regenerate data/gazetteer_geonames.csv and "
@@ -166,6 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except ExportError as err:
         _error(f"cannot write {err.path}: {err.reason}")
+        return EXIT_BAD_INPUT
+    except (CaseError, ValueError) as err:  # a damaged case folder or curated file
+        _error(str(err).splitlines()[0] if str(err) else type(err).__name__)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # "incident-atlas places … | head" is fine
         return 0

@@ -7,7 +7,7 @@ starts the server itself (flags override every config file and environment varia
 and the dashboard's own check at run time (:func:`unsafe_settings`), for a server
 started with other flags.
 
-    python -m layers.launch [--port 8501] [--headless]
+    python -m atlas_ui.launch [--port 8501] [--headless]
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ Nothing here touches Streamlit, so every rule the dashboard applies can be unit-
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -27,14 +28,27 @@ CLAIM_LABELS: dict[str, str] = {
 }
 
 
+#: Separates group names in a URL value (group names hold commas and semicolons).
+GROUP_SEPARATOR = "|"
+
+
 @dataclass(frozen=True)
 class IncidentFilter:
-    """What the user keeps of the past incidents. ``None`` dates leave that end open."""
+    """What the user keeps of the past incidents. ``None`` dates leave that end open.
+
+    ``max_distance_km``: only incidents this close to the case's site (``None``: any
+    distance); ``groups``: only incidents claimed by one of these (empty: every
+    incident, unclaimed ones too); ``before_case_only``: only those that ended before
+    the case's date.
+    """
 
     start: date | None = None
     end: date | None = None
     statuses: tuple[str, ...] = tuple(CLAIM_LABELS)
     min_killed: int = 0
+    max_distance_km: float | None = None
+    groups: tuple[str, ...] = ()
+    before_case_only: bool = False
 
 
 def incident_dates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -56,11 +70,31 @@ def highest_killed(frame: pd.DataFrame) -> pd.Series:
     return frame["killed_high"].fillna(frame["killed_low"])
 
 
+def claimed_by_group(claimed_by: pd.Series, groups: Collection[str]) -> pd.Series:
+    """Whether each incident was claimed by one of ``groups``: the same name, or a part of
+    it ("Baloch Liberation Army (Majeed Brigade)" is the Baloch Liberation Army's)."""
+    names = claimed_by.fillna("").astype(str).str.strip()
+    keep = pd.Series(False, index=claimed_by.index)
+    for group in groups:
+        keep |= (names == group) | names.str.startswith(f"{group} (")
+    return keep
+
+
+def incident_groups(frame: pd.DataFrame) -> list[str]:
+    """The groups a filter can choose: every ``claimed_by`` name and the organisation it belongs to."""
+    names = {str(name).strip() for name in frame.get("claimed_by", pd.Series(dtype=str)).fillna("")}
+    names.discard("")
+    names |= {name.split(" (", 1)[0].strip() for name in names}
+    return sorted(names, key=str.casefold)
+
+
 def filter_incidents(frame: gpd.GeoDataFrame, rule: IncidentFilter) -> gpd.GeoDataFrame:
-    """The incidents that overlap the date range, have a chosen claim status and a high enough toll.
+    """The incidents that overlap the date range, have a chosen claim status and a high enough toll,
+    lie close enough to the case's site, were claimed by a chosen group and, if asked, came before the case.
 
     The toll test uses the highest figure any source gives, so a disputed "7–10 killed"
     stays in with a threshold of 10; an incident with no figure only passes a threshold of 0.
+    An incident whose distance is unknown (the case has no site) fails a distance limit.
     """
     start, end = incident_dates(frame)
     keep = frame["claim_status"].isin(rule.statuses)
@@ -70,6 +104,13 @@ def filter_incidents(frame: gpd.GeoDataFrame, rule: IncidentFilter) -> gpd.GeoDa
         keep &= start <= pd.Timestamp(rule.end)
     if rule.min_killed > 0:
         keep &= highest_killed(frame).fillna(-1) >= rule.min_killed
+    if rule.max_distance_km is not None:
+        distance = frame["distance_km"] if "distance_km" in frame else pd.Series(pd.NA, index=frame.index)
+        keep &= distance.astype("Float64").fillna(math.inf) <= rule.max_distance_km
+    if rule.groups:
+        keep &= claimed_by_group(frame["claimed_by"], rule.groups)
+    if rule.before_case_only:
+        keep &= frame["before_case"].astype(bool) if "before_case" in frame else False
     return frame[keep.fillna(False).astype(bool)]
 
 
@@ -129,6 +170,33 @@ def parse_count(value: str | None, default: int = 0) -> int:
         return max(0, int(value)) if value is not None else default
     except ValueError:
         return default
+
+
+def parse_distance(value: str | None) -> float | None:
+    """A distance limit in km from the URL: a positive, finite number, or ``None`` (any distance)."""
+    try:
+        number = float(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and math.isfinite(number) and number > 0 else None
+
+
+def format_distance(value: float | None) -> str | None:
+    """The URL value of a distance limit (``None`` when there is none)."""
+    return f"{value:g}" if value else None
+
+
+def parse_groups(value: str | None, options: Iterable[str]) -> list[str]:
+    """Groups from a ``group=A|B`` URL value; names that are not options are dropped."""
+    if not value:
+        return []
+    chosen = {part.strip() for part in value.split(GROUP_SEPARATOR)}
+    return [option for option in options if option in chosen]
+
+
+def parse_flag(value: str | None) -> bool:
+    """A yes/no URL value: ``1``, ``true``, ``yes`` or ``on`` is yes."""
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def layers_from_map(selected: object, generation: int,

@@ -1,0 +1,161 @@
+"""What a case is, read from its reports when no ``case.toml`` says: date, kind, title, id.
+
+The site comes from ``geo.event_site``; here the reports give the date (a full date
+written in the text, the earliest in the report first), the kind of incident (the
+event words of the opening sentences) and a title made of both ("Bombing in Karachi,
+6 October 2024"). What ``case.toml`` sets is kept; only what it leaves out is inferred.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from datetime import date
+from itertools import islice
+from typing import TYPE_CHECKING, Sequence
+
+from .cases import Case, slug
+from .sentences import sentences
+
+if TYPE_CHECKING:
+    from .event_site import SiteCandidate
+
+_MONTHS = {name: number for number, names in enumerate((
+    "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
+    "august aug", "september sep sept", "october oct", "november nov", "december dec"), 1)
+    for name in names.split()}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATES = [re.compile(pattern, re.I) for pattern in (
+    rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s*{_YEAR}\b",      # 11 March 2025
+    rf"\b{_MONTH}\s+{_DAY}\s*,?\s*{_YEAR}\b",                # March 11, 2025
+    r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b",  # 2025-03-11
+)]
+#: Dates are looked for in the opening of each report: the incident's own date is given
+#: early, while dates further down are mostly of earlier incidents.
+_OPENING_SENTENCES = 6
+
+#: Words that tell each kind of incident, as regular expressions over lowercase text.
+_KIND_WORDS: dict[str, str] = {
+    "hijacking": r"\bhijack\w*",
+    "suicide_bombing": r"\bsuicide\b|\bblew (?:him|her)self up\b",
+    "bombing": r"\b(?:bomb\w*|blasts?|explosions?|explosives?|ieds?|improvised explosive|detonat\w*)\b",
+    "ambush": r"\bambush\w*",
+    # An armed assault on a place: "stormed the camp", "attack on a police station".
+    "raid": r"\b(?:raid\w*|stormed|storming|siege|besieged|assault on|shooting their way)\b"
+            r"|\battack(?:ed)? (?:on|at) (?:an? |the )?(?:[a-z]+ ){0,3}(?:station|headquarters|base|airbase|camp|"
+            r"compound|hotel|prison|jail|check ?post|cantonment|garrison|fort|office)s?\b",
+    "kidnapping": r"\b(?:kidnap\w*|abduct\w*)",
+    "rocket_attack": r"\b(?:rockets?|mortars?|missiles?)\b",
+    "airstrike": r"\b(?:air ?strikes?|drone strikes?|air raids?)\b",
+    "shooting": r"\b(?:gunmen|gunman|opened fire|under fire|fired (?:on|at)|shot dead|shooting|firing|gunfire|shot)\b",
+    "attack": r"\battack\w*",
+}
+_KIND_PATTERNS = {kind: re.compile(pattern, re.I) for kind, pattern in _KIND_WORDS.items()}
+#: A kind that refines another: chosen over it whenever its words are there at all
+#: ("suicide" alone refines a bombing: "a blast, believed to be suicide in nature").
+_REFINES = {"suicide_bombing": "bombing"}
+_KIND_LABELS = {
+    "hijacking": "Hijacking", "suicide_bombing": "Suicide bombing", "bombing": "Bombing",
+    "ambush": "Ambush", "raid": "Raid", "kidnapping": "Kidnapping", "rocket_attack": "Rocket attack",
+    "airstrike": "Air strike", "shooting": "Shooting", "attack": "Attack", "other": "Incident",
+}
+
+Report = tuple[str, str]  # (article name, text)
+
+
+#: A sentence that recalls another incident ("Last year, a suicide bombing …") tells
+#: nothing of this one's kind.
+_RECALL = re.compile(r"\b(?:last|previous|earlier|past) (?:year|month|week|attacks?)\b|\bin (?:19|20)\d\d\b"
+                     r"|\bsince (?:19|20)\d\d\b|\bsimilar (?:attack|incident|blast)", re.I)
+#: The first sentence (the lede) says what happened; it counts this many times.
+_LEDE_WEIGHT = 3
+
+
+def _openings(reports: Sequence[Report]) -> list[str]:
+    """The first sentences of each report, as one text each."""
+    openings = []
+    for _, text in reports:
+        spans = list(islice(sentences(text), _OPENING_SENTENCES))
+        openings.append(text[:spans[-1][1]] if spans else "")
+    return openings
+
+
+def _opening_sentences(reports: Sequence[Report]) -> list[tuple[str, int]]:
+    """The opening sentences of every report that do not recall another incident, with their weights."""
+    found = []
+    for _, text in reports:
+        for number, (start, end) in enumerate(islice(sentences(text), _OPENING_SENTENCES)):
+            sentence = text[start:end]
+            if not _RECALL.search(sentence):
+                found.append((sentence, _LEDE_WEIGHT if number == 0 else 1))
+    return found
+
+
+def _dates_in(text: str) -> list[date]:
+    found: list[tuple[int, date]] = []
+    for pattern in _DATES:
+        for match in pattern.finditer(text):
+            month = match["month"]
+            number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+            try:
+                found.append((match.start(), date(int(match["year"]), number, int(match["day"]))))
+            except ValueError:
+                continue  # 31 February
+    return [day for _, day in sorted(found)]
+
+
+def incident_date(reports: Sequence[Report]) -> date | None:
+    """The date the reports give for the incident: the commonest first-given date of their openings."""
+    firsts = Counter()
+    for opening in _openings(reports):
+        days = _dates_in(opening)
+        if days:
+            firsts[days[0]] += 1
+    if not firsts:
+        return None
+    # Most reports agreeing wins; between equals, the earlier day (reports run a day late).
+    return min(firsts, key=lambda day: (-firsts[day], day))
+
+
+def incident_kind(reports: Sequence[Report]) -> str:
+    """The kind of incident the reports' openings tell (``"attack"`` when none is clearer)."""
+    counts: Counter[str] = Counter()
+    for sentence, weight in _opening_sentences(reports):
+        for kind, pattern in _KIND_PATTERNS.items():
+            counts[kind] += weight * len(pattern.findall(sentence))
+    specific = {kind: count for kind, count in counts.items() if count and kind not in ("attack",)}
+    if not specific:
+        return "attack" if counts["attack"] else ""
+    best = max(specific, key=lambda kind: (specific[kind], -list(_KIND_WORDS).index(kind)))
+    for refined, general in _REFINES.items():
+        if best == general and specific.get(refined):
+            best = refined
+    return best
+
+
+def case_title(kind: str, site: Sequence[SiteCandidate], day: date | None) -> str:
+    """A title from what is known: "Bombing in Saddar, Karachi, 6 October 2024"."""
+    title = _KIND_LABELS.get(kind, "Incident")
+    if site:
+        title += f" in {site[0].label}"
+    if day:
+        title += f", {day.day} {day.strftime('%B %Y')}"
+    return title
+
+
+def completed_case(case: Case, reports: Sequence[Report], site: Sequence[SiteCandidate]) -> Case:
+    """``case`` with whatever its settings leave out read from ``reports`` and ``site``.
+
+    An id is made from the date, the place and the kind ("2024-10-06-karachi-bombing");
+    an inferred case always has one.
+    """
+    day = case.date or incident_date(reports)
+    kind = case.kind or incident_kind(reports)
+    title = case.title or case_title(kind, site, day)
+    case_id = case.id
+    if not case_id:
+        parts = [day.isoformat() if day else "", site[0].label if site else "", kind or "incident"]
+        case_id = slug(" ".join(part for part in parts if part)) or "incident"
+    return replace(case, id=case_id, date=day, kind=kind, title=title)
