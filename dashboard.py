@@ -541,7 +541,8 @@ def draw_sidebar(case: Case, cases: dict[str, Case], list_errors: list[str], bou
 
         st.subheader("Layers")
         for key, label in filters.LAYER_LABELS.items():
-            st.checkbox(label, key=f"show_{key}", on_change=bump_generation)
+            if key != "route" or case.has_route:  # a case without a route has nothing to switch
+                st.checkbox(label, key=f"show_{key}", on_change=bump_generation)
         st.checkbox("Online OpenStreetMap tiles (needs internet)", key="online_tiles",
                     help="Off: the map uses the tiles shipped with the app (zoom 0–6) and works offline. "
                          "On: your browser fetches tiles from tile.openstreetmap.org. A link never switches it on.")

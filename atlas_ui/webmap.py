@@ -735,8 +735,10 @@ def build_map(layers: Mapping[str, gpd.GeoDataFrame], incidents: gpd.GeoDataFram
     (the case's own incident is counted in neither: the attack site shows it).
     """
     # Drawn in this order: the attack site last, on top of the incident recorded at the same spot.
+    # A case without a route gets no route overlay, so the layer control does not offer one.
+    has_route = not (layers["route"].empty and layers["stops"].empty)
     overlays = [
-        route_overlay(layers["route"], layers["stops"], visible.get("route", True)),
+        *([route_overlay(layers["route"], layers["stops"], visible.get("route", True))] if has_route else []),
         places_overlay(layers["places_merged"], visible.get("places", True)),
         incidents_overlay(incidents, len(not_the_case(layers["incidents"])), visible.get("incidents", True)),
         attack_site_overlay(layers["attack_site"], visible.get("attack_site", True)),

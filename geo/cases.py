@@ -90,6 +90,11 @@ class Case:
         """The folder of the case's reports."""
         return self.folder / ARTICLES_FOLDER if self.folder else None
 
+    @property
+    def has_route(self) -> bool:
+        """Whether the case has a route to draw: its ``[route]`` settings and ``route.csv``."""
+        return self.route is not None and self.curated_file(ROUTE_FILE) is not None
+
     def curated_file(self, name: str) -> Path | None:
         """``name`` (``route.csv``, ``attack_site.csv``, ``claims.csv``) in the case folder, if there."""
         if self.folder is None:

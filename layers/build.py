@@ -107,9 +107,8 @@ def build_layers(places: list[Place], case: Case, site: Sequence[SiteCandidate] 
 def case_layers(places: list[Place], case: Case, site: Sequence[SiteCandidate] = (),
                 incidents_path: Path = INCIDENTS_CSV) -> CaseLayers:
     """:func:`build_layers` as a :class:`CaseLayers`."""
-    route_path = case.curated_file(ROUTE_FILE)
-    if route_path is not None and case.route is not None:
-        stops = stops_layer(route_path)
+    if case.has_route:
+        stops = stops_layer(case.curated_file(ROUTE_FILE))
         route = route_layer(stops, case.route)
     else:
         stops, route = empty_layer(STOP_COLUMNS), empty_layer(ROUTE_COLUMNS)

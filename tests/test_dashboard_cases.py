@@ -94,7 +94,8 @@ def test_a_new_case_from_a_pasted_report_of_another_incident_becomes_the_case_sh
     assert app.selectbox(key="case_id").value == case_id
     # Metrics follow the case: one report, no route, its own attack site.
     assert app.metric[0].value == "1"
-    assert app.session_state["rendered_layers"]["route"] == 0
+    assert "route" not in app.session_state["rendered_layers"]  # no route: no overlay, no checkbox
+    assert not [box for box in app.checkbox if box.key == "show_route"]
     assert app.metric[2].value != built_in_candidates
     site = _site(app)
     assert _distance_km((site["lat"], site["lon"]), PESHAWAR_AT) < 15
