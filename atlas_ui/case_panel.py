@@ -98,14 +98,13 @@ def create_case(reserved: tuple[str, ...], incidents_path: str) -> None:
         return
     title = " ".join((state.get("new_case_title") or "").split())
     day = state.get("new_case_date")
-    analyses = [reports.analyse_report(name, text, IncidentRef("", day, frozenset()), [])
-                for name, text in texts.items()]
+    draft = Case(id=slug(title), title=title, date=day if isinstance(day, date) else None)
+    analyses = [reports.analyse_report(name, text, draft, IncidentRef("", draft.date), []) for name, text in texts.items()]
     failed = [analysis.error for analysis in analyses if analysis.error]
     if failed:
         _say(failed)
         return
     try:
-        draft = Case(id=slug(title), title=title, date=day if isinstance(day, date) else None)
         built = build_case(draft, [(a.name, texts[a.name], a.places) for a in analyses], Path(incidents_path))
     except Exception as err:  # noqa: BLE001 - one line for the user, the traceback to the log
         LOG.exception("a new case could not be made from its reports")

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse
 
-from geo.cases import ARTICLES_FOLDER, ATTACK_SITE_FILE, FIGURES_FILE, ROUTE_FILE, Case
+from geo.cases import ARTICLES_FOLDER, ATTACK_SITE_FILE, CLAIMS_FILE, ROUTE_FILE, Case
 from geo.settings import DATA_DIR
 
 _URL = re.compile(r"https?://[^\s,;()<>\"']+")
@@ -48,7 +48,7 @@ def case_files(case: Case) -> list[tuple[str, str, str, str]]:
     files += [
         ("Attack-site candidates", ATTACK_SITE_FILE, "candidates",
          "Every published position of the site, who supports it, and the best estimate."),
-        ("Official and group figures", FIGURES_FILE, "claims",
+        ("Official and group figures", CLAIMS_FILE, "claims",
          "What officials and groups said about the incident's numbers, and when; every version kept."),
     ]
     return [entry for entry in files if case.curated_file(entry[1]) is not None]

@@ -99,6 +99,13 @@ def streamlit_flags(port: int = DEFAULT_PORT, headless: bool = False) -> list[st
     return [f"--{key}={_flag_value(value)}" for key, value in options.items()]
 
 
+def unwritable_assets(error: OSError) -> str:
+    """What to do when the map's files cannot be copied beside the dashboard script."""
+    return (f"the map's scripts and tiles cannot be copied into static/vendor beside dashboard.py "
+            f"({error.strerror or type(error).__name__}); install Incident Atlas into a virtual "
+            "environment you can write to (python3 -m venv .venv && .venv/bin/pip install …)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the dashboard on 127.0.0.1 with the safe options as flags; returns when it stops."""
     parser = argparse.ArgumentParser(prog="incident-atlas-dashboard",
@@ -116,7 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .webmap import install_assets
 
     # In place before the server starts, so the first page finds the map's files.
-    install_assets(VENDOR_DIR)
+    try:
+        install_assets(VENDOR_DIR)
+    except OSError as err:
+        print(f"incident-atlas-dashboard: error: {unwritable_assets(err)}", file=sys.stderr)
+        return 2
     # Streamlit's own command, so the script path, config files and start-up run exactly
     # as for `streamlit run`; flags win over config files and environment variables.
     result = streamlit_cli.main.main(args=["run", *streamlit_flags(options.port, options.headless), str(DASHBOARD)],

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -39,24 +38,17 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def case_incident(case: Case, refs: Sequence[IncidentRef]) -> IncidentRef:
-    """The incident a case's reports tell, for the claims parser: the dataset's record of
-    it when ``data/incidents.csv`` holds it, else one made from the case's id and date."""
-    return next((ref for ref in refs if ref.id == case.id), None) or IncidentRef(case.id, case.date, frozenset())
-
-
-def analyse_report(name: str, text: str, case: IncidentRef, refs: list[IncidentRef],
-                   claimants: Mapping[str, tuple[str, ...]] | None = None) -> ReportAnalysis:
-    """The places and claims of one report (claims attributed to ``case`` or one of ``refs``;
-    ``claimants``: the case's extra names that speak for a claimant).
+def analyse_report(name: str, text: str, case: Case, main: IncidentRef, refs: list[IncidentRef]) -> ReportAnalysis:
+    """The places and claims of one report of ``case`` (claims attributed to its incident
+    ``main`` or one of ``refs``; the case's own names for claimants and its home country used).
 
     Any exception becomes :attr:`ReportAnalysis.error`, one line naming the report and
     the kind of failure; the traceback goes to the log, never to the user.
     """
     digest = text_digest(text)
     try:
-        places = article_places([Article(name=name, text=text)])
-        claims = claims_table(claims_in_text(text, name, case, refs, claimants=claimants))
+        places = article_places([Article(name=name, text=text)], home_country=case.home_country)
+        claims = claims_table(claims_in_text(text, name, main, refs, claimants=case.claimants))
     except Exception as err:  # noqa: BLE001 - reported in one line, logged in full
         LOG.exception("report %r could not be analysed", name)
         return ReportAnalysis(name, digest, [], claims_table([]),

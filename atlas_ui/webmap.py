@@ -29,6 +29,8 @@ from folium.template import Template
 
 from geo.cases import MapView
 
+from layers.route import km_post_column
+
 from . import basemap
 from .filters import CLAIM_LABELS, LAYER_LABELS, highest_killed
 from .styles import (ATTACK_COLOR, BEST_ESTIMATE_STYLE, CANDIDATE_STYLE, CLAIM_COLORS, KILLED_CLASSES,
@@ -450,13 +452,15 @@ def route_overlay(route: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, show: bool =
             ("Note", row.note)], sources=row.sources)
         features.append(_shape_feature(row.geometry, 0, escape(row.name), popup))
     rows = []
+    km_post = km_post_column(stops)  # "km_from_sukkur": km posts from the line's zero point
+    km_label = "km from " + km_post.removeprefix("km_from_").replace("_", " ").title() if km_post else ""
     for stop in stops.itertuples():
         style = 1 + (0 if stop.principal else 2) + (1 if stop.estimate else 0)
         position = f"estimated: {_text(stop.method)}" if stop.estimate else "published coordinate"
         popup = popup_html(stop.name, [
             ("Stop", f"no. {stop.seq} of {len(stops)}" + (" (principal stop)" if stop.principal else "")),
             ("Also called", ", ".join(stop.alternate_names)),
-            ("km from Rohri", _number(stop.km_from_rohri)),
+            *([(km_label, _number(getattr(stop, km_post)))] if km_post else []),
             ("Precision", f"± {stop.precision_km:g} km"),
             ("Position", position)], sources=stop.source)
         rows.append([*_point(stop.geometry), style, escape(f"{stop.name} (stop {stop.seq})"), popup])

@@ -35,9 +35,10 @@ from _children import ISOLATION, TIME, child, measured_child
 from geo.gazetteer import default_gazetteer
 from geo.geocoders.offline import GazetteerGeocoder
 from geo.places import places_in_text
+from tests.builtin import ARTICLES_DIR
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_PATHS = sorted((REPO / "data" / "articles").glob("*.txt"))
+SEED_PATHS = sorted(ARTICLES_DIR.glob("*.txt"))
 CORPUS_SIZE = 10_000
 CORPUS_RNG_SEED = 20250311
 CORPUS_ROUNDS = int(os.environ.get("BENCH_CORPUS_ROUNDS", "3"))

@@ -23,10 +23,11 @@ from geo.disambiguate import choose_entries
 from geo.gazetteer import default_gazetteer
 from geo.mentions import _tokens, countries_in_demonyms, find_candidates, sentences
 from geo.places import places_in_text
+from tests.builtin import ARTICLES_DIR
 from geo.spelling import fold, skeleton
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_PATHS = sorted((REPO / "data" / "articles").glob("*.txt"))
+SEED_PATHS = sorted(ARTICLES_DIR.glob("*.txt"))
 # The cheapest usable pattern: a capital and the letters after it.
 _CAPITAL_WORD = re.compile(r"[A-Z][A-Za-z]*")
 
@@ -117,3 +118,13 @@ def test_distinct_reports_nothing_remembered(benchmark, record, tool, gazetteer)
     assert len(results) == len(texts) == 17 and all(results)
     record(articles_per_s_median=len(texts) / benchmark.stats.stats.median,
            us_per_article_median=1e6 * benchmark.stats.stats.median / len(texts))
+
+
+def test_event_site_stage(benchmark, record, texts, gazetteer):
+    """site_candidates() alone, for each seed as a one-report case, on places found beforehand."""
+    from geo.event_site import site_candidates
+    benchmark.group = "stages: 5 seed articles per round"
+    reports = [(f"{n}.txt", text, places_in_text(text, f"{n}.txt", gazetteer)) for n, text in enumerate(texts)]
+    results = benchmark(lambda: [site_candidates([report]) for report in reports])
+    assert all(results)
+    record(us_per_article_median=1e6 * benchmark.stats.stats.median / len(texts))

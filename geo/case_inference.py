@@ -68,7 +68,9 @@ Report = tuple[str, str]  # (article name, text)
 #: A sentence that recalls another incident ("Last year, a suicide bombing …") tells
 #: nothing of this one's kind.
 _RECALL = re.compile(r"\b(?:last|previous|earlier|past) (?:year|month|week|attacks?)\b|\bin (?:19|20)\d\d\b"
-                     r"|\bsince (?:19|20)\d\d\b|\bsimilar (?:attack|incident|blast)", re.I)
+                     r"|\bsince (?:19|20)\d\d\b|\bsimilar (?:attack|incident|blast)|\bago\b|\banniversary\b"
+                     r"|\b(?:a|one|two|three|several|\d+) (?:years?|months?|weeks?|days?) (?:after|before|since)\b"
+                     r"|\bcame (?:after|a \w+ after)\b", re.I)
 #: The first sentence (the lede) says what happened; it counts this many times.
 _LEDE_WEIGHT = 3
 
@@ -135,11 +137,22 @@ def incident_kind(reports: Sequence[Report]) -> str:
     return best
 
 
+#: A site given as a distance from a town ("About 10 km from Duki"): titled "near Duki".
+_DISTANCE_FROM = re.compile(r"(?:about |some |around |nearly )?\d[\d.,]*(?:\s*(?:to|-|–)\s*\d[\d.,]*)?\s*"
+                            r"(?:km|kilomet(?:re|er)s?|miles?)\s+(?:from|of)\s+(?:the\s+)?(?P<place>.+)", re.I)
+
+
+def _where(candidate: SiteCandidate) -> str:
+    """The site as a title says it: "in Saddar, Karachi", "near Duki"."""
+    distance = _DISTANCE_FROM.fullmatch(candidate.label)
+    return f"near {distance['place']}" if distance else f"in {candidate.label}"
+
+
 def case_title(kind: str, site: Sequence[SiteCandidate], day: date | None) -> str:
     """A title from what is known: "Bombing in Saddar, Karachi, 6 October 2024"."""
     title = _KIND_LABELS.get(kind, "Incident")
     if site:
-        title += f" in {site[0].label}"
+        title += f" {_where(site[0])}"
     if day:
         title += f", {day.day} {day.strftime('%B %Y')}"
     return title
@@ -156,6 +169,6 @@ def completed_case(case: Case, reports: Sequence[Report], site: Sequence[SiteCan
     title = case.title or case_title(kind, site, day)
     case_id = case.id
     if not case_id:
-        parts = [day.isoformat() if day else "", site[0].label if site else "", kind or "incident"]
+        parts = [day.isoformat() if day else "", _where(site[0]).removeprefix("in ") if site else "", kind or "incident"]
         case_id = slug(" ".join(part for part in parts if part)) or "incident"
     return replace(case, id=case_id, date=day, kind=kind, title=title)

@@ -21,7 +21,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -33,7 +33,7 @@ CASE_FILE = "case.toml"
 ARTICLES_FOLDER = "articles"
 ROUTE_FILE = "route.csv"
 ATTACK_SITE_FILE = "attack_site.csv"
-FIGURES_FILE = "claims.csv"
+CLAIMS_FILE = "claims.csv"
 
 #: Kinds of incident, most specific first (a suicide bombing is also a bombing).
 INCIDENT_KINDS: tuple[str, ...] = (
@@ -140,6 +140,8 @@ def _number(data: Mapping[str, Any], key: str, where: str, low: float, high: flo
 def _date(value: Any, where: str) -> date | None:
     if value in (None, ""):
         return None
+    if isinstance(value, datetime):
+        raise CaseError(f"{where}: date must be a day such as 2025-03-11, without a time")
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -184,6 +186,8 @@ def case_from_settings(data: Mapping[str, Any], folder: Path | None = None, buil
     if not isinstance(table, Mapping):
         raise CaseError(f"{where}: [claimants] must be a table of label = [names]")
     for label, names in table.items():
+        if not str(label).strip():
+            raise CaseError(f"{where}: a claimant's label cannot be empty")
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
             raise CaseError(f"{where}: claimants.{label} must be a list of names")
         claimants[str(label)] = tuple(" ".join(n.split()) for n in names)

@@ -80,7 +80,7 @@ noted explained urged vowed condemned praised wrote tweeted posted asked replied
 """.split())
 
 #: Common given names in Pakistani and wider Muslim reporting, so that "Rana Dilawar"
-#: or "Shahid Rind" are read as people even when a village shares the surname.
+#: or "Ali Khan" are read as people even when a village shares the surname.
 GIVEN_NAMES: frozenset[str] = frozenset("""
 muhammad mohammad mohammed muhammed mohd ahmed ahmad ali hassan hasan hussain husain
 hussein imran asif shahid rana abdullah abdul syed sayed sayyid mir sardar nawaz shehbaz

@@ -12,24 +12,25 @@ from .settings import HOME_COUNTRY
 
 
 def places_in_text(text: str, article: str, gazetteer: Gazetteer | None = None,
-                   geocoder: Geocoder | None = None) -> list[Place]:
+                   geocoder: Geocoder | None = None, home_country: str = HOME_COUNTRY) -> list[Place]:
     """Every place ``text`` names, one :class:`Place` per gazetteer entry, in order of first mention.
 
     Places are found and placed with the offline gazetteer, using the whole article
     as context. An online ``geocoder``, when given, is then asked for each place and
     its answer replaces the offline position; answers that come back from the offline
     gazetteer itself (the fallback) are ignored, since the context-aware choice is better.
+    ``home_country`` (the case's) wins ties against namesakes abroad.
     """
     gazetteer = gazetteer or default_gazetteer()
     by_uid: dict[str, Place] = {}
-    for candidate, entry in choose_entries(find_candidates(text, gazetteer),
+    for candidate, entry in choose_entries(find_candidates(text, gazetteer), home_country,
                                            countries_named=countries_in_demonyms(text)):
         place = by_uid.setdefault(entry.uid, Place(article=article, entry=entry))
         place.mentions.append(candidate.mention)
     places = list(by_uid.values())
     if geocoder is not None:
         for place in places:
-            place.entry = _online_entry(place.entry, geocoder)
+            place.entry = _online_entry(place.entry, geocoder, home_country)
     return places
 
 
@@ -39,10 +40,10 @@ MAX_ONLINE_SHIFT_KM = 50.0
 _AREA_KINDS = ("country", "province", "region", "district", "water")
 
 
-def _online_entry(entry: GazetteerEntry, geocoder: Geocoder) -> GazetteerEntry:
+def _online_entry(entry: GazetteerEntry, geocoder: Geocoder, home_country: str) -> GazetteerEntry:
     # Areas keep their curated point and extent; the online service (limited to the home
     # country) is asked only for its settlements, stations and landmarks.
-    if entry.country != HOME_COUNTRY or entry.kind in _AREA_KINDS:
+    if entry.country != home_country or entry.kind in _AREA_KINDS:
         return entry
     location = geocoder.geocode(entry.name)
     if location is None or "uid" in location.raw:

@@ -1,37 +1,79 @@
-"""Small helpers shared by the layer builders."""
+"""Small helpers shared by the layer builders: curated CSV files read and checked."""
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Sequence
 
 import geopandas as gpd
 import pandas as pd
 
+from geo.cases import CaseError
+
 WGS84 = "EPSG:4326"
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """Read a curated CSV as strings (empty cells stay empty strings), refusing rows without a source."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+def shown_name(path: Path) -> str:
+    """A curated file as messages name it: its case folder and its name, no server path."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def read_csv(path: Path, required: Sequence[str] = ()) -> pd.DataFrame:
+    """Read a curated CSV as strings (empty cells stay empty strings).
+
+    Raises :class:`CaseError` (one line) when the file cannot be read as UTF-8 CSV, lacks
+    a ``required`` column, or has a row without a source.
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            columns = reader.fieldnames or []
+    except UnicodeDecodeError:
+        raise CaseError(f"{shown_name(path)}: not UTF-8 text; save it as UTF-8 CSV") from None
+    except (OSError, csv.Error) as err:
+        raise CaseError(f"{shown_name(path)}: cannot be read as CSV ({type(err).__name__})") from None
+    missing = [column for column in required if column not in columns]
+    if missing:
+        raise CaseError(f"{shown_name(path)}: no {missing[0]!r} column; it needs {', '.join(required)}")
     for number, row in enumerate(rows, start=2):
+        if None in row or any(value is None for value in row.values()):
+            raise CaseError(f"{shown_name(path)} line {number}: not as many cells as there are columns")
         source = row.get("source", row.get("sources", ""))
         if not (source or "").strip():
-            raise ValueError(f"{path.name} line {number}: row has no source")
-    return pd.DataFrame(rows)
+            raise CaseError(f"{shown_name(path)} line {number}: row has no source")
+    return pd.DataFrame(rows, columns=columns)
 
 
-def points_frame(frame: pd.DataFrame, lat: str = "lat", lon: str = "lon") -> gpd.GeoDataFrame:
-    """A WGS84 point GeoDataFrame from a frame with latitude/longitude columns."""
+def numbers(frame: pd.DataFrame, column: str, path: Path, low: float = float("-inf"),
+            high: float = float("inf"), kind: str = "float") -> pd.Series:
+    """``column`` as numbers from ``low`` to ``high``: ``"float"`` needs every cell, while
+    ``"Int64"`` and ``"Float64"`` leave empty cells missing. :class:`CaseError` names the
+    first bad line."""
+    text = frame[column].str.strip()
+    values = pd.to_numeric(text.where(text != ""), errors="coerce")
+    bad = values.isna() if kind == "float" else (values.isna() & (text != ""))
+    bad |= (values < low) | (values > high)
+    if kind == "Int64":
+        bad |= values.notna() & (values % 1 != 0)
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        raise CaseError(f"{shown_name(path)} line {position + 2}: {column} {frame[column].iloc[position]!r} must be "
+                        f"{'a whole number' if kind == 'Int64' else 'a number'} from {low:g} to {high:g}")
+    return values.astype("float64" if kind == "float" else kind)
+
+
+def filled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with each of ``columns`` it lacks added as empty text (optional columns)."""
+    return frame.assign(**{column: "" for column in columns if column not in frame.columns})
+
+
+def points_frame(frame: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
+    """A WGS84 point GeoDataFrame from a curated frame with ``lat`` and ``lon`` columns."""
     frame = frame.copy()
-    frame[lat] = frame[lat].astype(float)
-    frame[lon] = frame[lon].astype(float)
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame[lon], frame[lat]), crs=WGS84)
-
-
-def to_number(series: pd.Series, kind: str = "Int64") -> pd.Series:
-    """Empty strings become missing values; the rest become numbers of ``kind``."""
-    return pd.to_numeric(series.replace("", None), errors="raise").astype(kind)
+    frame["lat"] = numbers(frame, "lat", path, -90, 90)
+    frame["lon"] = numbers(frame, "lon", path, -180, 180)
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
 
 
 def yes(series: pd.Series) -> pd.Series:

@@ -16,7 +16,9 @@ from pyproj import Geod
 from shapely.geometry import Point
 from shapely.geometry.polygon import orient
 
-from ._frames import WGS84, empty_layer, points_frame, read_csv, yes
+from geo.cases import CaseError
+
+from ._frames import WGS84, empty_layer, filled, numbers, points_frame, read_csv, shown_name, yes
 
 if TYPE_CHECKING:
     from geo.event_site import SiteCandidate
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 #: Candidates vaguer than this ("near the district town", 40 km) are shown but do not stretch the
 #: uncertainty area, which would otherwise cover half the district.
 SPECIFIC_PRECISION_KM = 15.0
+#: An inferred candidate scored below this share of the best one's score is left out.
+PLAUSIBLE_SHARE = 0.25
 #: Columns of a candidates frame (curated CSV or inferred), besides the point.
 CANDIDATE_COLUMNS = ["id", "label", "lat", "lon", "precision_km", "best_estimate", "basis",
                      "supported_by", "sources"]
@@ -34,20 +38,30 @@ _GEOD = Geod(ellps="WGS84")
 
 def candidates_frame(path: Path) -> gpd.GeoDataFrame:
     """A case's curated candidate positions as points, with precision and supporting sources."""
-    frame = read_csv(path)
-    frame["precision_km"] = frame["precision_km"].astype(float)
+    frame = filled(read_csv(path, ("id", "label", "lat", "lon", "precision_km", "best_estimate", "sources")),
+                   CANDIDATE_COLUMNS)
+    frame["precision_km"] = numbers(frame, "precision_km", path, 0)
     frame["best_estimate"] = yes(frame["best_estimate"])
     if frame["best_estimate"].sum() != 1:
-        raise ValueError(f"{path.name}: exactly one row must be the best estimate")
-    return points_frame(frame)
+        raise CaseError(f"{shown_name(path)}: exactly one row must be the best estimate (best_estimate = yes)")
+    return points_frame(frame, path)
 
 
 def inferred_frame(candidates: Sequence[SiteCandidate]) -> gpd.GeoDataFrame:
-    """Candidates read from the reports, best first; the first is the best estimate."""
+    """The plausible candidates read from the reports, best first; the first is the best estimate.
+
+    A candidate scored far below the best (a victims' home town, the hospital, a
+    container named in passing) is not a rival reading of the site: it is left out, so
+    it neither shows as a candidate nor stretches the uncertainty area.
+    """
+    if candidates:
+        floor = PLAUSIBLE_SHARE * candidates[0].score
+        candidates = [c for c in candidates if c.score >= floor]
     rows = [{"id": c.id, "label": c.label, "lat": c.lat, "lon": c.lon, "precision_km": float(c.precision_km),
              "best_estimate": number == 0, "basis": c.basis, "supported_by": c.supported_by,
              "sources": c.sources} for number, c in enumerate(candidates)]
-    return points_frame(pd.DataFrame(rows, columns=CANDIDATE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS).astype({"lat": float, "lon": float, "precision_km": float})
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
 
 
 def _distance_km(a: Point, b: Point) -> float:

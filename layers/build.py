@@ -16,7 +16,7 @@ from geo.gazetteer import Gazetteer
 from geo.geocoders.base import Geocoder
 from geo.places import places_in_text
 from geo.records import Place
-from geo.settings import DATA_DIR
+from geo.settings import DATA_DIR, HOME_COUNTRY
 
 from ._frames import empty_layer
 from .attack_site import (LAYER_COLUMNS as ATTACK_SITE_COLUMNS, attack_site_layer, best_estimate,
@@ -35,10 +35,10 @@ CASE_RECORD_NAME = "case.json"
 
 
 def article_places(articles: list[Article], gazetteer: Gazetteer | None = None,
-                   geocoder: Geocoder | None = None) -> list[Place]:
-    """The places of every article, in article order."""
+                   geocoder: Geocoder | None = None, home_country: str = HOME_COUNTRY) -> list[Place]:
+    """The places of every article, in article order (``home_country``: the case's)."""
     return [place for article in articles
-            for place in places_in_text(article.text, article.name, gazetteer, geocoder)]
+            for place in places_in_text(article.text, article.name, gazetteer, geocoder, home_country)]
 
 
 def _shown_path(path: Path) -> str:
@@ -87,14 +87,17 @@ def build_case(case: Case, reports: Sequence[ReportPlaces],
     out inferred, and, when the past-incidents dataset holds this incident and the case
     has no id of its own, the dataset's id."""
     site = site_candidates(reports)
-    inferred_id = not case.id
-    case = completed_case(case, [(name, text) for name, text, _ in reports], site)
+    texts = [(name, text) for name, text, _ in reports]
+    settings = case
+    case = completed_case(settings, texts, site)
     built = case_layers([place for _, _, places in reports for place in places], case, site, incidents_path)
-    own = built.layers["incidents"]
-    own = own[own["is_case"]]
-    if inferred_id and len(own) == 1:
-        built = replace(built, case=replace(case, id=own["id"].iloc[0]))
-    return built
+    if settings.id or built.site is None:
+        return built
+    # The dataset's row is this incident (same days, near the site): the case takes its id.
+    own = built.layers["incidents"].query("is_case")
+    if own.empty:
+        return built
+    return replace(built, case=replace(case, id=own["id"].iloc[0]))
 
 
 def build_layers(places: list[Place], case: Case, site: Sequence[SiteCandidate] = (),

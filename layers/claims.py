@@ -8,7 +8,7 @@ import pandas as pd
 
 from geo.claims import Claim
 
-from ._frames import read_csv, to_number
+from ._frames import filled, numbers, read_csv
 
 #: Columns of the claims table, contract of ``incident-atlas claims``.
 CLAIM_COLUMNS = ["article", "figure", "low", "high", "claimant", "incident", "subgroup",
@@ -25,9 +25,10 @@ def claims_table(claims: list[Claim]) -> pd.DataFrame:
 
 def curated_claims(path: Path) -> pd.DataFrame:
     """A case's official and group figures over time, with their dates and sources (its ``claims.csv``)."""
-    frame = read_csv(path)
-    frame["low"] = to_number(frame["low"])
-    frame["high"] = to_number(frame["high"])
+    frame = filled(read_csv(path, ("id", "incident", "figure", "low", "high", "claimant", "sources")),
+                   ("claim_date", "claimant_detail", "value_text", "note"))
+    frame["low"] = numbers(frame, "low", path, 0, kind="Int64")
+    frame["high"] = numbers(frame, "high", path, 0, kind="Int64")
     return frame.sort_values(["figure", "claim_date", "id"], kind="stable").reset_index(drop=True)
 
 

@@ -11,10 +11,17 @@ from pyproj import Geod
 
 from geo.settings import DATA_DIR
 
-from ._frames import points_frame, read_csv, to_number
+from geo.cases import CaseError
+
+from ._frames import filled, numbers, points_frame, read_csv, shown_name
 
 INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 CLAIM_STATUSES = ("claimed", "unclaimed", "disputed", "state_action")
+#: Columns of an incidents file; the first ones must be there, the others may be left out.
+REQUIRED_COLUMNS = ("id", "date_start", "lat", "lon", "precision_km", "claim_status", "sources")
+COLUMNS = ("id", "date_start", "date_end", "place", "admin1", "lat", "lon", "precision_km", "killed_low",
+           "killed_high", "injured_low", "injured_high", "claimed_by", "claim_status", "target", "summary",
+           "casualty_notes", "sources")
 #: A dataset row is the case's own incident when it has the case's id, or when it
 #: covers the case's date (a day either side) and lies this close to the case's site.
 SAME_INCIDENT_KM = 50.0
@@ -24,18 +31,22 @@ _GEOD = Geod(ellps="WGS84")
 
 def incidents_layer(path: Path = INCIDENTS_CSV) -> gpd.GeoDataFrame:
     """One point per incident, casualties as low–high ranges, ordered by date."""
-    frame = read_csv(path)
+    frame = filled(read_csv(path, REQUIRED_COLUMNS), COLUMNS)
     for column in ("killed_low", "killed_high", "injured_low", "injured_high"):
-        frame[column] = to_number(frame[column])
-    frame["precision_km"] = frame["precision_km"].astype(float)
+        frame[column] = numbers(frame, column, path, 0, kind="Int64")
+    frame["precision_km"] = numbers(frame, "precision_km", path, 0)
+    dates = pd.to_datetime(frame["date_start"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        line = int(dates.isna().to_numpy().nonzero()[0][0]) + 2
+        raise CaseError(f"{shown_name(path)} line {line}: date_start must be a date such as 2025-03-11")
     bad = sorted(set(frame["claim_status"]) - set(CLAIM_STATUSES))
     if bad:
-        raise ValueError(f"{path.name}: unknown claim_status {bad}")
+        raise CaseError(f"{shown_name(path)}: unknown claim_status {bad[0]!r}; known: {', '.join(CLAIM_STATUSES)}")
     # An unclaimed attack must not carry a group's name.
     named = frame[(frame["claim_status"] == "unclaimed") & (frame["claimed_by"].str.strip() != "")]
     if not named.empty:
-        raise ValueError(f"{path.name}: unclaimed incidents with a claimant: {list(named['id'])}")
-    layer = points_frame(frame)
+        raise CaseError(f"{shown_name(path)}: unclaimed incidents with a claimant: {list(named['id'])[:3]}")
+    layer = points_frame(frame, path)
     return layer.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
 
 
@@ -63,8 +74,10 @@ def around_case(incidents: gpd.GeoDataFrame, case_id: str, case_date: date | Non
         frame["before_case"] = (end < day).fillna(False).astype(bool)
         if site is not None and not is_case.any():
             slack = pd.Timedelta(days=SAME_INCIDENT_DAYS)
-            is_case |= ((start - slack <= day) & (day <= end + slack)
-                        & (frame["distance_km"].fillna(np.inf) <= SAME_INCIDENT_KM)).astype(bool)
+            near = ((start - slack <= day) & (day <= end + slack)
+                    & (frame["distance_km"].fillna(np.inf) <= SAME_INCIDENT_KM)).fillna(False).astype(bool)
+            if near.any():  # attacks on several sites the same day: only the nearest is this one
+                is_case |= frame.index == frame.loc[near, "distance_km"].astype(float).idxmin()
     else:
         frame["before_case"] = False
     frame["is_case"] = is_case.astype(bool)

@@ -6,11 +6,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from .incidents import CLAIM_STATUSES
-
-COLUMNS = ["id", "date_start", "date_end", "place", "admin1", "lat", "lon", "precision_km",
-           "killed_low", "killed_high", "injured_low", "injured_high", "claimed_by", "claim_status",
-           "target", "summary", "casualty_notes", "sources"]
+from .incidents import CLAIM_STATUSES, COLUMNS
 
 
 def write_synthetic_incidents(path: Path, count: int, seed: int = 7) -> Path:

@@ -224,3 +224,90 @@ def test_claims_of_a_report_go_to_its_own_incident(tmp_path: Path, capsys) -> No
     assert killed and killed[0]["low"] == 7 and killed[0]["incident"].startswith("2025-02-14")
     recalled = [c for c in claims if c["low"] == 26]
     assert recalled and all(not c["incident"].startswith("2025-02-14") for c in recalled)
+
+
+# A second invented report: a hospital city, home towns and a recalled attack around the site.
+BAZAAR_REPORT = """\
+KHAR: A bomb planted on a motorcycle went off in the main bazaar of Khar, Bajaur, on Friday, \
+killing four shopkeepers and injuring 14 people, police said.
+The wounded were taken to the district headquarters hospital and six were later referred to Peshawar.
+The dead were from Mardan, Charsadda and Timergara, relatives said.
+The blast came a year after a suicide bombing at a political rally in Bajaur killed 63 people.
+"""
+
+
+def test_the_hospital_home_towns_and_a_recalled_attack_neither_place_nor_name_the_case(tmp_path: Path) -> None:
+    reports = _write_case(tmp_path / "reports", None, {"khar.txt": BAZAAR_REPORT}) / "articles"
+    out = tmp_path / "out"
+    assert main(["build", "--articles", str(reports), "--out", str(out)]) == 0
+    record = json.loads((out / "case.json").read_text(encoding="utf-8"))
+    assert record["kind"] == "bombing"  # the suicide bombing is the recalled one
+    khar = (34.73, 71.52)
+    assert haversine_km(record["site"]["lat"], record["site"]["lon"], *khar) < 10
+    features = _features(out / "attack_site.geojson")
+    candidates = [f for f in features if f["properties"]["role"] == "candidate"]
+    assert all(haversine_km(f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0], *khar) < 30
+               for f in candidates), [f["properties"]["label"] for f in candidates]
+    area = next(f for f in features if f["properties"]["role"] == "uncertainty_area")
+    lons = [lon for lon, _ in area["geometry"]["coordinates"][0]]
+    assert max(lons) - min(lons) < 0.5  # not stretched to Peshawar or Mardan, 60–100 km away
+
+
+def test_of_several_attacks_the_same_day_only_the_nearest_is_the_case() -> None:
+    import geopandas as gpd
+    from layers.incidents import around_case
+    two = gpd.GeoDataFrame({"id": ["north", "south"], "date_start": ["2024-08-26"] * 2, "date_end": [""] * 2},
+                           geometry=gpd.points_from_xy([66.70, 66.75], [29.60, 29.40]), crs=4326)
+    marked = around_case(two, "a-case", date(2024, 8, 26), (29.45, 66.74))  # 6 km from south, 17 from north
+    assert list(marked["is_case"]) == [False, True]
+    assert list(around_case(two, "a-case", date(2024, 8, 20), (29.45, 66.74))["is_case"]) == [False, False]
+
+
+@pytest.mark.parametrize("file_name, content, says", [
+    ("attack_site.csv", "id,label,lat,lon,best_estimate,sources\na,A,34,71,yes,x\n", "no 'precision_km' column"),
+    ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\n", "exactly one row"),
+    ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\na,A,95,71,1,yes,x\n",
+     "line 2: lat '95' must be a number from -90 to 90"),
+    ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\na,A,abc,71,1,yes,x\n", "lat 'abc'"),
+    ("attack_site.csv", b"id,label,lat,lon,precision_km,best_estimate,sources\na,\xff,34,71,1,yes,x\n", "not UTF-8"),
+    ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\na,A,34,71,1,yes,\n", "has no source"),
+    ("route.csv", "seq,name,lon,precision_km,source\n1,A,71,1,x\n", "no 'lat' column"),
+    ("route.csv", "seq,name,lat,lon,precision_km,source\n1,A,34,71,1,x\n3,B,34,72,1,x\n", "two or more stops"),
+    ("claims.csv", "id,incident,figure,low,high,claimant,sources\na,b,killed_total,two,,police,x\n", "low 'two'"),
+])
+def test_a_damaged_curated_file_is_one_line_naming_it(tmp_path: Path, file_name: str, content, says: str) -> None:
+    toml = "id = 'c'\ntitle = 'C'\n[route]\nname = 'R'\n"
+    folder = _write_case(tmp_path / "case", toml, {"peshawar.txt": PESHAWAR_REPORT})
+    target = folder / file_name
+    target.write_bytes(content) if isinstance(content, bytes) else target.write_text(content, encoding="utf-8")
+    if file_name == "claims.csv":
+        from layers.claims import curated_claims
+        with pytest.raises(CaseError, match=says):
+            curated_claims(target)
+        return
+    run = subprocess.run([sys.executable, "-m", "atlas_cli.main", "build", "--case", str(folder),
+                          "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"case/{file_name}" in lines[0] and says in lines[0], lines
+    assert "Traceback" not in run.stderr and not (tmp_path / "out" / "case.json").exists()
+
+
+def test_claims_of_a_case_folder_go_to_that_case(tmp_path: Path, capsys) -> None:
+    # The built-in case's reports, given as files, are that case's (its case.toml is beside them).
+    assert main(["claims", *map(str, sorted(BUILT_IN.articles_dir.glob("*.txt"))), "--format", "json"]) == 0
+    incidents = [c["incident"] for c in json.loads(capsys.readouterr().out)]
+    assert incidents.count(BUILT_IN.id) > len(incidents) / 2
+    assert all(i == BUILT_IN.id or not i.startswith("2025-03-11") for i in incidents)  # never an inferred id
+    # A case folder of the user's, with --case: its settings' id, and the reports' own figures.
+    toml = "id = 'market-blast'\ntitle = 'Market blast'\ndate = 2025-02-14\n"
+    folder = _write_case(tmp_path / "case", toml, {"peshawar.txt": PESHAWAR_REPORT})
+    assert main(["claims", "--case", str(folder), "--format", "json"]) == 0
+    claims = json.loads(capsys.readouterr().out)
+    assert any(c["incident"] == "market-blast" and c["figure"] == "killed_total" and c["low"] == 7 for c in claims)
+    assert all(c["incident"] != "market-blast" for c in claims if c["low"] == 26)
+
+
+def test_claims_needs_files_or_a_case(capsys) -> None:
+    assert main(["claims"]) == 2
+    assert capsys.readouterr().err.strip() == "incident-atlas: error: give report files, or --case DIR"

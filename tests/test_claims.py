@@ -5,9 +5,10 @@ import pytest
 
 from geo.claims import FIGURES, claims_in_text, load_incident_refs
 from geo.numbers import find_quantities
+from tests.builtin import BUILT_IN
 
 INCIDENTS = load_incident_refs()
-MAIN = next(ref for ref in INCIDENTS if ref.id == "2025-03-11-jaffar-express")
+MAIN = next(ref for ref in INCIDENTS if ref.id == BUILT_IN.id)
 
 
 @pytest.mark.parametrize("text, low, high", [
@@ -113,7 +114,7 @@ def test_cli_prints_the_claims_table_as_csv_and_json(tmp_path) -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    article = root / "data" / "cases" / "2025-03-11-jaffar-express" / "articles" / "001_278177ca860003e7.txt"
+    article = BUILT_IN.articles_dir / "001_278177ca860003e7.txt"
     bad = tmp_path / "empty.txt"
     bad.write_text("")
     run = [sys.executable, "-m", "atlas_cli.main", "claims", str(article), str(bad)]
@@ -132,7 +133,6 @@ def test_cli_prints_the_claims_table_as_csv_and_json(tmp_path) -> None:
 
 def test_curated_claims_keep_every_version_with_a_source() -> None:
     from layers.claims import curated_claims
-
     from tests.builtin import BUILT_IN
     table = curated_claims(BUILT_IN.curated_file("claims.csv"))
     assert set(table["figure"]) <= set(FIGURES)

@@ -201,10 +201,112 @@ def test_dozens_by_count(text: str, low: int | None, high: int | None) -> None:
 
 
 def test_every_figure_the_parser_can_give_is_documented() -> None:
-    import geo.claims as claims_module
+    import geo.claims_lexicon as claims_module
 
-    given = {*claims_module._FIGURE_BY.values(), *claims_module._BARE_EVENT.values(),
-             *claims_module._SUBGROUP_FIGURE.values(), "aboard", "attackers", "group_strength"}
+    given = {*claims_module.FIGURE_BY.values(), *claims_module.BARE_EVENT.values(),
+             *claims_module.SUBGROUP_FIGURE.values(), "aboard", "attackers", "group_strength"}
     assert given <= set(FIGURES)
     # Figure ids of the hijacking case keep working.
     assert {"aboard", "hostages_remaining", "released_by_attackers", "security_personnel_held"} <= set(FIGURES)
+
+
+# A sentence that goes on about a recalled incident, with no time cue of its own.
+_RECALL = ("Gunmen killed 7 guards at a checkpost in Turbat on Tuesday. Earlier last month, militants "
+           "ambushed a convoy carrying 40 passengers near the mountains. ")
+
+
+@pytest.mark.parametrize("main", [DATED, UNDATED, None], ids=["dated", "undated", "no-case"])
+@pytest.mark.parametrize("follow", [
+    "The militants killed 12 pilgrims and four soldiers before troops killed all 9 attackers.",
+    "At least 8 pilgrims were killed.",
+    "They shot dead 12 pilgrims.",
+])
+def test_a_sentence_going_on_about_a_recalled_incident_stays_with_it(main: IncidentRef | None,
+                                                                      follow: str) -> None:
+    found = claims(_RECALL + follow, main)
+    case_id = main.id if main else ""
+    assert found[0][4] == case_id
+    recalled = found[1][4]
+    assert recalled != case_id
+    assert [c[4] for c in found[2:]] == [recalled] * (len(found) - 2) and len(found) > 2
+
+
+def test_a_toll_after_a_dated_recalled_sentence_stays_with_it() -> None:
+    text = "Rockets hit the city on Saturday, killing 2 people. Rockets also hit the city on November 2. " \
+           "At least 8 civilians were killed."
+    assert [c[4] for c in claims(text)] == [DATED.id, OTHER_INCIDENT]
+
+
+@pytest.mark.parametrize("follow", [
+    "Today, police said 3 suspects were arrested.",
+    "In Turbat, police said 3 suspects were arrested.",
+    "Police said 3 suspects were arrested in the latest attack.",
+    "\nPolice said 3 suspects were arrested.",   # a new paragraph, no anaphor
+])
+def test_a_cue_of_the_case_brings_it_back_after_a_recalled_incident(follow: str) -> None:
+    found = claims(_RECALL + follow)
+    assert found[-1][0] == "arrested" and found[-1][4] == DATED.id
+
+
+def test_an_incident_the_case_came_after_is_not_gone_on_about() -> None:
+    text = ("Gunmen killed 5 soldiers in the town on Monday. The raid came a week after 10 policemen were "
+            "killed at a checkpost. Police said 3 suspects were arrested.")
+    assert [c[4] for c in claims(text)] == [DATED.id, OTHER_INCIDENT, DATED.id]
+
+
+@pytest.mark.parametrize("dateline", ["Karachi, Mar 16 (PTI) ", "QUETTA, March 16: "])
+def test_a_named_day_before_the_dateline_is_another_incident_when_the_year_is_unknown(dateline: str) -> None:
+    text = (f"{dateline}Gunmen killed 5 people on Sunday. On March 12, a blast killed 3 people.\n"
+            "Police said on March 15 that 2 suspects were arrested.")
+    assert [c[4] for c in claims(text, UNDATED)] == [UNDATED.id, OTHER_INCIDENT, UNDATED.id]
+
+
+def test_a_month_that_is_not_the_datelines_is_another_incident() -> None:
+    text = "QUETTA, March 16: Gunmen killed 9 people.\nIn May, five guards died in clashes.\n" \
+           "In March alone, 30 people were killed."
+    assert [c[4] for c in claims(text, UNDATED)] == [UNDATED.id, OTHER_INCIDENT, UNDATED.id]
+
+
+def test_a_sentence_opening_with_a_month_after_the_case_toll_is_another_incident() -> None:
+    text = "Gunmen killed 9 people on Monday.\nIn May, five border guards died in clashes near the border."
+    assert [c[4] for c in claims(text, UNDATED)] == [UNDATED.id, OTHER_INCIDENT]
+
+
+def test_a_total_over_separate_incidents_is_not_the_case_alone() -> None:
+    text = "Nine soldiers were killed in two separate attacks in the north on Monday."
+    assert [c[4] for c in claims(text)] == [OTHER_INCIDENT]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Gunmen killed 8 people on the highway. Officials said three of the 8 bodies have been identified.",
+     [("killed_total", 8, 8)]),
+    # As many bodies as passengers killed: the count still tells the total.
+    ("Gunmen killed 8 passengers. Three of the 8 bodies were identified.",
+     [("civilians_killed", 8, 8), ("killed_total", 8, 8)]),
+    ("A blast killed 9 people. Four bodies were brought to the hospital.", [("killed_total", 9, 9)]),
+    ("A blast killed 9 people. Doctors said they received 9 dead bodies.", [("killed_total", 9, 9)]),
+    ("A blast killed 9 people. By evening 12 bodies had been shifted to the morgue.",
+     [("killed_total", 9, 9), ("killed_total", 12, 12)]),   # a larger count is a new toll
+    ("Rescuers recovered 12 bodies from the rubble.", [("killed_total", 12, 12)]),  # the only toll
+    ("Rescuers carried two dead bodies away.", [("killed_total", 2, 2)]),
+])
+def test_bodies_handled_repeat_a_toll_already_given(text: str, expected: list[tuple]) -> None:
+    assert figures(text) == expected
+
+
+def test_the_two_is_an_anaphor_not_a_new_count() -> None:
+    text = "Two policemen were shot dead. Officials said the two were killed on patrol."
+    assert figures(text) == [("security_personnel_killed", 2, 2)]
+
+
+@pytest.mark.parametrize("text, claimant", [
+    ("PTI leader Imran Khan said the blast that killed 5 people was cowardly.", ""),
+    ("Dawn raids by police left 3 suspects arrested.", ""),
+    ("At least 5 people were killed, Dawn reported.", "Dawn"),
+    ("QUETTA (AP) — Gunmen killed 5 people.", "AP"),
+    ("Five people were killed, police officials told Reuters.", "police"),
+    ("Five people were killed, reported the Associated Press.", "AP"),
+])
+def test_a_news_organisation_is_credited_only_when_quoted(text: str, claimant: str) -> None:
+    from geo.claims import claims_in_text
+    assert [claim.claimant for claim in claims_in_text(text, "a.txt")] == [claimant]

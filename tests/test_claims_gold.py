@@ -5,17 +5,15 @@ import json
 
 import pytest
 
-from geo.cases import read_case
 from geo.claims import claims_in_text, load_incident_refs
-from geo.settings import BUILT_IN_CASES_DIR
+from tests.builtin import BUILT_IN
 
 from .gold_scoring import GOLD_DIR, match_one_to_one
 
 GOLD = json.loads((GOLD_DIR / "seed_claims.json").read_text(encoding="utf-8"))
 INCIDENTS = load_incident_refs()
-MAIN = next(ref for ref in INCIDENTS if ref.id == "2025-03-11-jaffar-express")
-# The seed reports now live in the built-in case's folder, with its claimant names.
-CASE = read_case(BUILT_IN_CASES_DIR / MAIN.id, built_in=True)
+MAIN = next(ref for ref in INCIDENTS if ref.id == BUILT_IN.id)
+CASE = BUILT_IN  # its reports, and its own names for claimants
 ARTICLES_DIR = CASE.articles_dir
 
 

@@ -268,6 +268,18 @@ def test_damaged_case_folders_are_one_line_each_and_the_others_load(case_home):
     assert _reports(app) == ["report.txt"]
 
 
+def test_a_damaged_curated_file_is_one_line_and_the_picker_still_works(case_home):
+    case = _stored(case_home)
+    (_store(case_home) / case.id / "attack_site.csv").write_text(
+        "id,label,lat,lon,precision_km,best_estimate,sources\na,A,95,71,1,yes,x\n", encoding="utf-8")
+    app = ok(started_app(case=case.id))
+    errors = _lines(app.error)
+    assert len(errors) == 1 and "attack_site.csv line 2: lat '95'" in errors[0], errors
+    assert str(case_home) not in errors[0]
+    ok(app.selectbox(key="case_id").set_value(BUILT_IN.id).run())
+    assert not app.error and app.session_state["rendered_layers"]["route"] > 0
+
+
 def test_a_stored_case_and_its_pasted_reports_survive_a_restart(case_home):
     app = _create(ok(started_app()))
     case_id = app.session_state["case_id"]
@@ -398,7 +410,7 @@ def test_about_the_data_lists_the_case_own_files(case_home):
     app = ok(started_app(case=case.id))
     app.session_state["section"] = "About the data"
     ok(app.run())
-    table = app.table[0].value
+    table = app.table[0].value.map(_plain)
     datasets = set(table["dataset"])
     assert "Route" not in datasets and "Official and group figures" not in datasets  # it has neither file
     assert {"Articles", "Past incidents", "Gazetteer (GeoNames)"} <= datasets
@@ -408,8 +420,21 @@ def test_about_the_data_lists_the_case_own_files(case_home):
     built_in = ok(started_app())
     built_in.session_state["section"] = "About the data"
     ok(built_in.run())
-    files = set(built_in.table[0].value["file"])
+    files = set(built_in.table[0].value["file"].map(_plain))
     assert {f"data/cases/{BUILT_IN.id}/route.csv", f"data/cases/{BUILT_IN.id}/claims.csv"} <= files
+
+
+def test_a_title_written_in_markdown_is_shown_as_its_characters(case_home):
+    title = "![x](http://example.invalid/p.png) [click](http://example.invalid) **bold**"
+    case = _stored(case_home, title=title)
+    app = ok(started_app(case=case.id))
+    app.session_state["section"] = "About the data"
+    ok(app.run())
+    # st.table renders Markdown: every cell must come escaped, so no image or link is made.
+    for cell in app.table[0].value.to_numpy().ravel():
+        assert "](" not in cell.replace("\\](", "") and "**" not in cell.replace("\\*", "")
+    assert any(title in _plain(cell) for cell in app.table[0].value["what"])
+    assert _plain(app.header[0].value).startswith(title)
 
 
 def test_downloads_follow_the_case(case_home):

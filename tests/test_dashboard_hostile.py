@@ -229,7 +229,7 @@ def test_removed_reports_leave_no_copy_in_any_cache():
     for cycle in range(4):
         marker = f"MARKER{cycle}XQ"  # built at run time: no constant of this module holds it
         # Long enough to matter (about 60 KB), with places and figures to cache.
-        sentence = f"Gunmen near Quetta held 400 passengers of the Jaffar Express, {marker} said. "
+        sentence = f"Gunmen near Quetta held 400 passengers of the Khyber Mail, {marker} said. "
         _paste(app, sentence * 700)
         name = next(iter(app.session_state["pasted"]))
         assert marker.encode() not in _server_caches()  # never cached server-wide, even while loaded
@@ -329,3 +329,22 @@ def test_plain_text_escapes_every_markdown_construct():
         # invisible word joiner after "http", "www" and "@" keeps them text.
         assert not re.search(r"(?i)https?\\?:|www\\?\.|@(?!\u2060)", shown), shown
         assert re.sub(r"\\(.)", r"\1", shown).replace("\u2060", "") == " ".join(name.split("\n\n")).lstrip()
+
+
+def test_a_vendor_folder_that_cannot_be_written_is_one_line_and_the_page_still_works(monkeypatch):
+    import streamlit as st
+
+    from atlas_ui import webmap
+
+    def refuse(vendor_dir):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(webmap, "install_assets", refuse)
+    st.cache_resource.clear()  # the assets are prepared once per server
+    try:
+        app = ok(started_app())
+        errors = [item.value for item in app.error]
+        assert len(errors) == 1 and "virtual" in errors[0] and "Permission denied" in errors[0]
+        assert app.metric[0].value  # the rest of the page is there
+    finally:
+        st.cache_resource.clear()

@@ -11,7 +11,7 @@ from layers.build import LAYER_NAMES, build_layers
 from layers.incidents import incidents_layer
 from layers.places import merged_places_layer, places_layer
 from geo.cases import ATTACK_SITE_FILE, ROUTE_FILE
-from layers.route import route_layer, stops_layer
+from layers.route import km_post_column, route_layer, stops_layer
 from tests.builtin import BUILT_IN
 
 
@@ -25,8 +25,9 @@ def test_the_route_keeps_its_stops_in_travel_order_with_falling_km_posts(stops) 
     assert stops["principal"].iloc[0] and stops["principal"].iloc[-1]  # it runs from one principal stop to another
     assert 0 < int(stops["principal"].sum()) < len(stops)
     # km posts fall along the line, from its first stop on
-    km = stops["km_from_rohri"].dropna().tolist()
-    assert len(km) >= 5 and km == sorted(km, reverse=True) and km[0] == stops["km_from_rohri"].iloc[0]
+    km_posts = km_post_column(stops)
+    km = stops[km_posts].dropna().tolist()
+    assert len(km) >= 5 and km == sorted(km, reverse=True) and km[0] == stops[km_posts].iloc[0]
 
 
 def test_route_is_one_linestring_through_every_stop(stops) -> None:
