@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 import unicodedata
 import zipfile
 from collections.abc import Mapping
@@ -31,6 +32,7 @@ from geo.cases import ARTICLES_FOLDER, CASE_FILE, Case, CaseError, case_toml, is
 from geo.settings import atlas_home
 from layers.export import replace_file
 
+from .filters import distinct_name
 from .reports import SESSION_CHARS, SESSION_REPORTS
 
 STORE_FOLDER = "cases"
@@ -39,6 +41,9 @@ MAX_NAME = 120
 #: Where a case being written or removed waits: hidden, so listings skip it.
 _PENDING = ".pending-"
 _REMOVED = ".removed-"
+#: Seconds after which such a folder is a leftover of a create or delete that was cut short
+#: (a crash, a kill): no create or delete takes nearly this long.
+LEFTOVER_AGE_S = 3600
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
@@ -79,16 +84,19 @@ def list_cases(root: Path, reserved: frozenset[str] = frozenset()) -> tuple[list
     """The stored cases, by title, and one line for each folder that cannot be read.
 
     ``reserved`` ids (the built-in cases') cannot be used by a stored case. Hidden
-    folders (a case being written or removed) are skipped.
+    folders (a case being written or removed) are skipped; those an interrupted create
+    or delete left more than :data:`LEFTOVER_AGE_S` ago are removed.
     """
     cases: list[Case] = []
     errors: list[str] = []
     try:
-        folders = sorted(path for path in root.iterdir() if not path.name.startswith("."))
+        entries = list(root.iterdir())
     except FileNotFoundError:
         return [], []
     except OSError as err:
         return [], [f"The case store cannot be read ({_io_reason(err)})."]
+    _remove_leftovers(entries, time.time())
+    folders = sorted(path for path in entries if not path.name.startswith("."))
     for folder in folders:
         shown = repr(folder.name)
         try:
@@ -115,6 +123,19 @@ def list_cases(root: Path, reserved: frozenset[str] = frozenset()) -> tuple[list
             cases.append(case)
     cases.sort(key=lambda case: (case.title.casefold(), case.id))
     return cases, errors
+
+
+def _remove_leftovers(entries: list[Path], now: float) -> None:
+    """Remove the work folders among ``entries`` last changed over :data:`LEFTOVER_AGE_S` before ``now``."""
+    for path in entries:
+        if not path.name.startswith((_PENDING, _REMOVED)):
+            continue
+        try:
+            stale = path.is_dir() and not path.is_symlink() and now - path.stat().st_mtime > LEFTOVER_AGE_S
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def unique_id(base: str, taken: set[str] | frozenset[str]) -> str:
@@ -145,16 +166,6 @@ def report_name(name: str) -> str:
     return f"{stem}.txt"
 
 
-def _distinct(name: str, taken: set[str]) -> str:
-    if name not in taken:
-        return name
-    stem = name[:-4]
-    number = 2
-    while f"{stem} ({number}).txt" in taken:
-        number += 1
-    return f"{stem} ({number}).txt"
-
-
 def _check_budget(reports: Mapping[str, str]) -> None:
     chars = sum(len(text) for text in reports.values())
     if len(reports) > SESSION_REPORTS or chars > SESSION_CHARS:
@@ -173,7 +184,7 @@ def create_case(root: Path, case: Case, reports: Mapping[str, str],
         raise StoreError("a case needs at least one report")
     named: dict[str, str] = {}
     for name, text in reports.items():
-        named[_distinct(report_name(name), set(named))] = text
+        named[distinct_name(report_name(name), named)] = text
     _check_budget(named)
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -241,7 +252,7 @@ def add_report(case: Case, name: str, text: str) -> str:
     folder = _stored_case(case)
     existing, _ = read_reports(case)
     current = {report.name: report.text for report in existing}
-    stored = _distinct(report_name(name), set(current) | _names_in(folder / ARTICLES_FOLDER))
+    stored = distinct_name(report_name(name), set(current) | _names_in(folder / ARTICLES_FOLDER))
     _check_budget({**current, stored: text})
     try:
         replace_file(folder / ARTICLES_FOLDER / stored, text.encode("utf-8", "surrogatepass"))

@@ -36,6 +36,8 @@ SHARED_FILES: tuple[tuple[str, str, str, str], ...] = (
      "rivers."),
     ("Past incidents", "incidents.csv", "incidents",
      "Attacks with casualty ranges and claim status; unclaimed stays unclaimed."),
+    ("Claimants", "claimants.csv", "claimants",
+     "Armed groups, agencies and news organisations that make claims, with the names the news gives them."),
 )
 
 

@@ -21,6 +21,9 @@ from layers.claims import claims_table
 
 LOG = logging.getLogger(__name__)
 
+#: (name, text) pairs of the reports shown: hashable, so it can key caches.
+ArticleSet = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class ReportAnalysis:

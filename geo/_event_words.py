@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import re
 
+from .incident_words import KIND_WORDS, MONTH_STEM
+
 _I = re.IGNORECASE
 
-# Words of the incident itself: the act, its weapons, its victims and its scene.
-EVENT = re.compile(
-    r"\b(?:attack(?:s|ed|ers?|ing)?|assault(?:s|ed)?|blasts?|bomb(?:s|ing|ings|ed|er|ers)?|"
-    r"explo(?:sion|sions|ded|des|sive|sives)|detonat\w*|IEDs?|suicide|ambush(?:ed|es)?|raid(?:s|ed)?|"
-    r"hijack\w*|shoot(?:ing|ings|out)?|shot|gun(?:men|man|fire|fight|battle)|fir(?:ed|ing) (?:on|at)|"
-    r"opened fire|kill(?:ed|ing|ings)?|martyr(?:ed|s)?|dead|wounded|injur(?:ed|ing|ies)|"
-    r"kidnap\w*|abduct\w*|hostages?|strikes?|struck|drone|grenades?|rockets?|mortars?|"
-    r"clash(?:es|ed)?|encounter|storm(?:ed|ing)|target(?:ed|ing)|massacre\w*|offloaded|"
-    r"torched|set (?:on )?fire|stabb(?:ed|ing)|lynch\w*|incident|militants?|"
-    r"terrorists?|insurgents?|assailants?|attackers?|armed\s+men|intercept(?:ed|ing)?|"
-    r"blew\s+up|blown\s+up|waylaid|besieged|seized|captured|gunpoint|stopped|"
-    r"operations?|engage(?:d|ment)|exchange\s+of\s+fire|"
-    r"camp|checkpost|check post)\b", _I)
+# Words of the incident itself: the act, its weapons, its victims and its scene, and
+# every word that tells its kind.
+EVENT = re.compile("|".join(KIND_WORDS.values()) + r"|\b(?:"
+    r"assault(?:s|ed)?|explo(?:ded|des)|shoot(?:ings|out)?|gun(?:fight|battle)|"
+    r"kill(?:ed|ing|ings)?|martyr(?:ed|s)?|dead|wounded|injur(?:ed|ing|ies)|hostages?|strikes?|struck|drone|"
+    r"grenades?|clash(?:es|ed)?|encounter|target(?:ed|ing)|massacre\w*|offloaded|torched|set (?:on )?fire|"
+    r"stabb(?:ed|ing)|lynch\w*|incident|militants?|terrorists?|insurgents?|assailants?|armed\s+men|"
+    r"intercept(?:ed|ing)?|blew\s+up|blown\s+up|waylaid|seized|captured|gunpoint|stopped|"
+    r"operations?|engage(?:d|ment)|exchange\s+of\s+fire|camp|checkpost|check post)\b", _I)
 
 # Lines that point at other stories ("Also Read | …", "Related: …"): no part of this report.
 OTHER_STORY_LINE = re.compile(r"[ \t]*(?:also\s+read|read\s+(?:more|also)|related(?:\s+(?:stories|news))?|"
@@ -37,9 +35,8 @@ LOCATIVE_BEFORE = re.compile(
 # A dateline: "QUETTA:", "TURBAT, Pakistan (AP) —". Read right after a name that starts a line.
 DATELINE_AFTER = re.compile(r"\s*(?::|,|\(|—|–|--)")
 # Written in ordinary case, a dateline needs more: "Karachi, Mar 16 (PTI)", "Kabul (AFP) -".
-_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DATELINE_AFTER_MIXED = re.compile(
-    r"\s*(?::|,\s*" + _MONTH_ABBR + r"\s+\d{1,2}\b|(?:,\s*[A-Z][\w ]{1,30})?\s*\([A-Z][A-Za-z]{1,10}\)\s*[-—–:])")
+    r"\s*(?::|,\s*" + MONTH_STEM + r"\s+\d{1,2}\b|(?:,\s*[A-Z][\w ]{1,30})?\s*\([A-Z][A-Za-z]{1,10}\)\s*[-—–:])")
 
 # What may stand between a cue and the name: "to the northern city of Peshawar".
 _TAIL = (r"(?:the\s+|a\s+)?(?:(?:provincial|federal|northern|southern|eastern|western|central|port|border|"
@@ -95,18 +92,6 @@ TO_BEFORE = re.compile(r"(?<!close )(?<!next )\bto\s+" + _TAIL + "$", _I)
 
 # Mentions joined like this share their role: "hailed from Zhob, Pishin and Quetta".
 LIST_GAP = re.compile(r"\s*(?:,|\band\b|\bor\b|&|,\s*and\b|,\s*or\b)\s*(?:the\s+)?")
-
-# An earlier incident the report recalls: "last year", "in 2023", "a similar attack".
-RECALLED = re.compile(
-    r"\b(?:last\s+(?:year|month|week|summer|winter|spring|autumn|decade)|"
-    r"earlier\s+this\s+(?:year|month|week)|(?:a|one|two|three|four|five|six|several|few|\d+)\s+"
-    r"(?:days?|weeks?|months?|years?)\s+(?:ago|earlier|before|after)|"
-    r"in\s+(?:19|20)\d\d|since\s+(?:19|20)\d\d|(?:19|20)\d\d\s+attack|previous(?:ly)?|"
-    r"similar\s+(?:attack|incident|blast|bombing|assault)s?|past\s+(?:attacks?|incidents?|years?)|"
-    r"in\s+the\s+past|history\s+of|(?:an|the)\s+earlier\s+(?:attack|incident|blast|bombing)|"
-    r"in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s+(?:19|20)\d\d|,|\s+(?!\d))|"
-    r"in\s+a\s+separate|separately|came\s+(?:a|two|three|days?|weeks?)\b|months?\s+after|"
-    r"weeks?\s+after|anniversary|recalled|remember(?:ed)?|was\s+the\s+(?:worst|deadliest)\s+since)", _I)
 
 # "8 to 10 km from", "some 40 kilometres north of": said right before a name.
 DISTANCE_BEFORE = re.compile(

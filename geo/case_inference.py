@@ -15,16 +15,13 @@ from itertools import islice
 from typing import TYPE_CHECKING, Sequence
 
 from .cases import Case, slug
+from .incident_words import KIND_WORDS, MONTH, MONTH_WORDS, RECALL
 from .sentences import sentences
 
 if TYPE_CHECKING:
     from .event_site import SiteCandidate
 
-_MONTHS = {name: number for number, names in enumerate((
-    "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
-    "august aug", "september sep sept", "october oct", "november nov", "december dec"), 1)
-    for name in names.split()}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = rf"(?P<month>{MONTH})\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DATES = [re.compile(pattern, re.I) for pattern in (
@@ -36,23 +33,7 @@ _DATES = [re.compile(pattern, re.I) for pattern in (
 #: early, while dates further down are mostly of earlier incidents.
 _OPENING_SENTENCES = 6
 
-#: Words that tell each kind of incident, as regular expressions over lowercase text.
-_KIND_WORDS: dict[str, str] = {
-    "hijacking": r"\bhijack\w*",
-    "suicide_bombing": r"\bsuicide\b|\bblew (?:him|her)self up\b",
-    "bombing": r"\b(?:bomb\w*|blasts?|explosions?|explosives?|ieds?|improvised explosive|detonat\w*)\b",
-    "ambush": r"\bambush\w*",
-    # An armed assault on a place: "stormed the camp", "attack on a police station".
-    "raid": r"\b(?:raid\w*|stormed|storming|siege|besieged|assault on|shooting their way)\b"
-            r"|\battack(?:ed)? (?:on|at) (?:an? |the )?(?:[a-z]+ ){0,3}(?:station|headquarters|base|airbase|camp|"
-            r"compound|hotel|prison|jail|check ?post|cantonment|garrison|fort|office)s?\b",
-    "kidnapping": r"\b(?:kidnap\w*|abduct\w*)",
-    "rocket_attack": r"\b(?:rockets?|mortars?|missiles?)\b",
-    "airstrike": r"\b(?:air ?strikes?|drone strikes?|air raids?)\b",
-    "shooting": r"\b(?:gunmen|gunman|opened fire|under fire|fired (?:on|at)|shot dead|shooting|firing|gunfire|shot)\b",
-    "attack": r"\battack\w*",
-}
-_KIND_PATTERNS = {kind: re.compile(pattern, re.I) for kind, pattern in _KIND_WORDS.items()}
+_KIND_PATTERNS = {kind: re.compile(pattern, re.I) for kind, pattern in KIND_WORDS.items()}
 #: A kind that refines another: chosen over it whenever its words are there at all
 #: ("suicide" alone refines a bombing: "a blast, believed to be suicide in nature").
 _REFINES = {"suicide_bombing": "bombing"}
@@ -65,12 +46,6 @@ _KIND_LABELS = {
 Report = tuple[str, str]  # (article name, text)
 
 
-#: A sentence that recalls another incident ("Last year, a suicide bombing …") tells
-#: nothing of this one's kind.
-_RECALL = re.compile(r"\b(?:last|previous|earlier|past) (?:year|month|week|attacks?)\b|\bin (?:19|20)\d\d\b"
-                     r"|\bsince (?:19|20)\d\d\b|\bsimilar (?:attack|incident|blast)|\bago\b|\banniversary\b"
-                     r"|\b(?:a|one|two|three|several|\d+) (?:years?|months?|weeks?|days?) (?:after|before|since)\b"
-                     r"|\bcame (?:after|a \w+ after)\b", re.I)
 #: The first sentence (the lede) says what happened; it counts this many times.
 _LEDE_WEIGHT = 3
 
@@ -90,7 +65,7 @@ def _opening_sentences(reports: Sequence[Report]) -> list[tuple[str, int]]:
     for _, text in reports:
         for number, (start, end) in enumerate(islice(sentences(text), _OPENING_SENTENCES)):
             sentence = text[start:end]
-            if not _RECALL.search(sentence):
+            if not RECALL.search(sentence):  # a recalled incident tells nothing of this one's kind
                 found.append((sentence, _LEDE_WEIGHT if number == 0 else 1))
     return found
 
@@ -100,7 +75,7 @@ def _dates_in(text: str) -> list[date]:
     for pattern in _DATES:
         for match in pattern.finditer(text):
             month = match["month"]
-            number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+            number = int(month) if month.isdigit() else MONTH_WORDS[month.lower().rstrip(".")]
             try:
                 found.append((match.start(), date(int(match["year"]), number, int(match["day"]))))
             except ValueError:
@@ -130,7 +105,7 @@ def incident_kind(reports: Sequence[Report]) -> str:
     specific = {kind: count for kind, count in counts.items() if count and kind not in ("attack",)}
     if not specific:
         return "attack" if counts["attack"] else ""
-    best = max(specific, key=lambda kind: (specific[kind], -list(_KIND_WORDS).index(kind)))
+    best = max(specific, key=lambda kind: (specific[kind], -list(KIND_WORDS).index(kind)))
     for refined, general in _REFINES.items():
         if best == general and specific.get(refined):
             best = refined

@@ -108,13 +108,14 @@ def is_case_id(value: str) -> bool:
     return bool(_ID.fullmatch(value))
 
 
-def slug(text: str, limit: int = 60) -> str:
-    """``text`` as lowercase ASCII words joined by hyphens ("Bus attack, Musakhail" → "bus-attack-musakhail")."""
+def slug(text: str, limit: int | None = 60) -> str:
+    """``text`` as lowercase ASCII words joined by hyphens ("Bus attack, Musakhail" → "bus-attack-musakhail"),
+    whole words up to ``limit`` characters (None: no limit)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     out = ""
     for word in words:
-        if len(out) + len(word) + 1 > limit:
+        if limit is not None and len(out) + len(word) + 1 > limit:
             break
         out = f"{out}-{word}" if out else word
     return out

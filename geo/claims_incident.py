@@ -15,6 +15,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .claims_lexicon import NOUNS
+from .incident_words import (
+    FULL_MONTH,
+    MONTH,
+    MONTH_STEM,
+    MONTH_WORDS,
+    MONTHS,
+    RECALL_CUES,
+)
 from .settings import DATA_DIR
 
 INCIDENTS_CSV = DATA_DIR / "incidents.csv"
@@ -29,41 +37,17 @@ attack attacks attacked killed killing people security forces militant militants
 that with from their were which after before about into near this other over been they
 said said while more than
 """.split())
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-
-_MONTHS_SHORT = {m[:3]: i for m, i in _MONTHS.items()}
-
-_MONTH_NAMES = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
-               r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
-# Time cues that put a number on an earlier incident than the report's own. Each counts
-# for the numbers near it (:data:`_CUE_REACH`); "came … after" only for those after it.
-_ATTACK_NOUNS = r"(?:attack|incident|bombing|blast|assault|raid|ambush|strike|hijacking|shooting|explosion|abduction)s?"
-_RELATIVE_CUES = re.compile(
-    r"\b(?P<last_week>(?:last|previous) week|earlier this week)\b"
-    r"|\b(?P<last_month>(?:last|previous) month)\b"
-    r"|\b(?P<this_month>earlier this month)\b"
-    r"|\b(?P<last_year>(?:last|previous) year)\b"
-    rf"|\b(?P<this_year>(?:earlier|so far) this year|(?:in|on) {_MONTH_NAMES}(?: \d{{1,2}})? this year)\b"
-    r"|\b(?P<before>(?:\w+ )?(?:days?|weeks?|months?|years?) ago"
-    rf"|(?:a|an|the) (?:similar|previous|earlier|last) (?:\w+ )?{_ATTACK_NOUNS}|similar (?:\w+ )?{_ATTACK_NOUNS}"
-    r"|(?:has|have|had) previously"
-    rf"|(?:second|third|fourth) (?:\w+ ){{0,3}}?{_ATTACK_NOUNS} (?:\w+ ){{0,4}}?(?:within|in) "
-    r"(?:a|the past|the last|less than a) (?:week|fortnight|month))\b"
-    rf"|\b(?P<combined>(?:(?:two|three|four|five|several|multiple|\d+) )?separate (?:\w+ )?{_ATTACK_NOUNS})\b"
-    r"|\b(?P<after>(?:came|comes|come) (?:just |only )?(?:(?:a|one|two|three|four|five|six|several|few|\d+) )?"
-    rf"(?:hours?|days?|weeks?|months?) after|{_ATTACK_NOUNS} (?:came|comes|come) (?:just |only |barely )?after)\b"
-    r"|^\W*(?P<link>also read|read more|related|see also)\b", re.I)  # a link to another story
+# How far a time cue (RECALL_CUES) reaches from a number, in characters.
 _CUE_REACH = 120
 # "on March 12", "12 March 2025": a day the report names; its number counts nobody.
-_DAY_DATE = re.compile(rf"\b(?P<m1>{_MONTH_NAMES})\.? (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<y1>(?:19|20)\d\d)\b)?"
-                       rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<m2>{_MONTH_NAMES})\b\.?(?:,? (?P<y2>(?:19|20)\d\d)\b)?")
-MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAMES}\.?\s*$")
-MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAMES}\b")
+_DAY_DATE = re.compile(rf"\b(?P<m1>{MONTH})\.? (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<y1>(?:19|20)\d\d)\b)?"
+                       rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<m2>{MONTH})\b\.?(?:,? (?P<y2>(?:19|20)\d\d)\b)?")
+MONTH_BEFORE = re.compile(rf"\b{MONTH}\.?\s*$")
+MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b(?![,.]?\d)")
 _DATE_YEAR = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? (20\d\d)\b"
-    r"|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,? (20\d\d)\b"
+    rf"\b{MONTH_STEM} \d{{1,2}},? (20\d\d)\b"
+    rf"|\b\d{{1,2}} {MONTH_STEM},? (20\d\d)\b"
     r"|\b(20\d\d)-[01]\d-[0-3]\d\b")
 
 
@@ -119,7 +103,7 @@ YEAR_AS_DATE = re.compile(r"\b(?:in|since|until|till|by|during|of|from|early|lat
 def time_cues(sentence: str) -> TimeCues:
     found = _TOKEN.findall(sentence)
     # Only a capitalised month is a date: "the toll may rise" names no month.
-    months = tuple(_MONTHS[w.lower()] for w in found if w[:1].isupper() and w.lower() in _MONTHS)
+    months = tuple(MONTHS[w.lower()] for w in found if w[:1].isupper() and w.lower() in MONTHS)
     years = []
     for match in _YEAR.finditer(sentence):
         # "about 2000 people" is a count, "in 2000 militants attacked" a date.
@@ -128,9 +112,9 @@ def time_cues(sentence: str) -> TimeCues:
                 and not YEAR_AS_DATE.search(sentence, max(0, match.start() - 12), match.start())):
             continue
         years.append(int(match.group(1)))
-    relative_at = tuple((name, *m.span()) for m in _RELATIVE_CUES.finditer(sentence)
+    relative_at = tuple((name, *m.span()) for m in RECALL_CUES.finditer(sentence)
                         for name, value in m.groupdict().items() if value)
-    days = tuple((_MONTHS_SHORT[(m.group("m1") or m.group("m2"))[:3].lower()], int(m.group("d1") or m.group("d2")),
+    days = tuple((MONTH_WORDS[(m.group("m1") or m.group("m2"))[:3].lower()], int(m.group("d1") or m.group("d2")),
                   int(y) if (y := m.group("y1") or m.group("y2")) else None) for m in _DAY_DATE.finditer(sentence))
     return TimeCues(months, tuple(years), frozenset(name for name, _, _ in relative_at), days, relative_at)
 
@@ -158,7 +142,7 @@ _DATELINE_CHARS = 400
 
 
 def _month_day(match: re.Match[str]) -> tuple[int, int]:
-    return (_MONTHS_SHORT[(match.group("m1") or match.group("m2"))[:3].lower()],
+    return (MONTH_WORDS[(match.group("m1") or match.group("m2"))[:3].lower()],
             int(match.group("d1") or match.group("d2")))
 
 
@@ -224,11 +208,10 @@ def _days_before(month: int, day: int, report: tuple[int, int]) -> int | None:
     return gap + 366 if gap < -7 else gap
 
 
-_FULL_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # "In May, five guards died …": a sentence that opens on a month recalls what happened then.
 _OPENING_MONTH = re.compile(
     rf"\W*(?:(?:In|During|Since|By|Until|Last|Back in|Earlier in|Later in|Early in|Late in)\s+"
-    rf"(?:early |late |mid-?)?(?:{_FULL_MONTHS})\b(?!\s*\d)|(?:{_FULL_MONTHS}),)")
+    rf"(?:early |late |mid-?)?{FULL_MONTH}\b(?!\s*\d)|{FULL_MONTH},)")
 _PAST = re.compile(r"\b(?:were|was|had|died|slain|dead|hurt|held|fled|shot|struck|blew|\w{3,}ed)\b", re.I)
 
 

@@ -58,7 +58,9 @@ CLAUSE_WORDS = frozenset({"when", "where", "after", "before", "while", "since", 
 # "40 armed men" are attackers, not a breakdown of victims.
 ARMED = frozenset({"armed", "masked", "gun"})
 
-# Event words and the event they name; multi-word cues are matched on the text.
+# Event words and what they say befell the people a number counts; multi-word cues are
+# matched on the text. Not geo.incident_words.KIND_WORDS: a kind says how the incident was
+# done, these which figure a count is.
 EVENT_WORDS: dict[str, str] = {}
 for _event, _words in {
     "killed": "killed kill killing kills dead died dies death deaths executed martyred martyring "

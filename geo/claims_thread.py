@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from .claims_incident import TimeCues
+from .incident_words import ATTACK_NOUN, MONTH_WORDS
 
 # A sentence opening on words that point back at the people or event just named.
 _ANAPHORA = re.compile(
@@ -23,14 +24,11 @@ _ANAPHORA = re.compile(
 # Words that put a sentence on the report's own incident.
 _CASE_CUES = re.compile(
     r"\b(?:today|tonight|yesterday|this (?:morning|afternoon|evening)|(?:the|this|today's|yesterday's) latest"
-    r"|(?:this|today's|yesterday's|the latest|the (?:fresh|new)) (?:\w+ )?(?:attack|incident|bombing|blast"
-    r"|assault|raid|ambush|strike|explosion|shooting|hijacking|abduction))\b", re.I)
+    rf"|(?:this|today's|yesterday's|the latest|the (?:fresh|new)) (?:\w+ )?{ATTACK_NOUN})\b", re.I)
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # Month names tell a date, not a place: they are time cues of their own.
-_NOT_NAMES = _WEEKDAYS | frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_NOT_NAMES = _WEEKDAYS | frozenset(MONTH_WORDS)
 
 
 def _names(sentence: str) -> set[str]:

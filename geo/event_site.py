@@ -20,12 +20,12 @@ time and memory linear in its length.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import _event_words as words
+from . import cases, incident_words
 from .gazetteer import haversine_km
 from .records import KINDS, GazetteerEntry, Mention, Place
 from .sentences import ELLIPSIS, sentences
@@ -286,7 +286,7 @@ def _reading(text: str, start: int, end: int, sentence: tuple[int, int], s_index
     if event and (km is not None or words.LOCATIVE_BEFORE.search(text, max(lo, start - 40), start)):
         weight *= _LOCATIVE
     weight *= _ROLE_WEIGHT.get(role, 1.0)
-    if words.RECALLED.search(text, max(sentence[0], start - _RECALL_REACH), min(sentence[1], end + _RECALL_REACH)):
+    if incident_words.RECALL.search(text, max(sentence[0], start - _RECALL_REACH), min(sentence[1], end + _RECALL_REACH)):
         weight *= _RECALLED
     return _Reading(weight, s_index, evidence, role, km)
 
@@ -338,7 +338,7 @@ def _as_candidates(ranked: list[_Pooled]) -> list[SiteCandidate]:
         precision = local.entry.precision_km
         if pool.distance_km is not None:
             precision = max(precision, pool.distance_km)
-        slug = _slug(local.name) or "site"
+        slug = cases.slug(local.name, limit=None) or "site"
         ident, n = slug, 2
         while ident in used:
             ident, n = f"{slug}-{n}", n + 1
@@ -352,11 +352,6 @@ def _as_candidates(ranked: list[_Pooled]) -> list[SiteCandidate]:
             sources=" ".join(dict.fromkeys(f"article:{r}" for r in pool.reports)),
             in_gazetteer=local.in_gazetteer))
     return result
-
-
-def _slug(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def _where(entry: GazetteerEntry) -> str:

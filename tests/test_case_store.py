@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,21 @@ def test_a_half_written_case_is_never_listed(root):
     (pending / "articles").mkdir(parents=True)  # a create that was killed half-way
     cases, errors = case_store.list_cases(root)
     assert [case.id for case in cases] == ["police-station-bombing-peshawar"] and errors == []
+
+
+def test_folders_left_by_an_interrupted_create_or_delete_are_removed_after_an_hour(root):
+    created = case_store.create_case(root, _case(), {"report.txt": REPORT})
+    old = time.time() - case_store.LEFTOVER_AGE_S - 60
+    leftovers = [root / ".pending-0123456789abcdef", root / ".removed-fedcba9876543210"]
+    for folder in leftovers:  # a create killed half-way, a delete killed before its files went
+        (folder / "articles").mkdir(parents=True)
+        (folder / "articles" / "report.txt").write_text(REPORT, encoding="utf-8")
+        os.utime(folder, (old, old))
+    recent = root / ".pending-00000000000000aa"  # a create that may still be running
+    (recent / "articles").mkdir(parents=True)
+    cases, errors = case_store.list_cases(root)
+    assert [case.id for case in cases] == [created.id] and errors == []
+    assert sorted(path.name for path in root.iterdir()) == sorted([created.id, recent.name])
 
 
 def test_ids_are_made_unique_against_stored_and_reserved_ids(root):

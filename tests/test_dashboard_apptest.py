@@ -19,12 +19,12 @@ from .dashboard_helpers import case_home, ok, started_app  # noqa: F401 - case_h
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 #: The built-in case as `incident-atlas build` makes it (site read from its reports).
-SEED_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, a.name))
+BUILT_IN_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, a.name))
                                     for a in built_in_articles()]).layers
-SEED_INCIDENTS = SEED_LAYERS["incidents"]
+BUILT_IN_INCIDENTS = BUILT_IN_LAYERS["incidents"]
 #: The incidents drawn as past incidents: the case's own is drawn as the attack site.
-PAST_INCIDENTS = SEED_INCIDENTS[~SEED_INCIDENTS["is_case"]]
-SEED_COUNTS = {"route": 38, "attack_site": len(SEED_LAYERS["attack_site"]), "places": 27,
+PAST_INCIDENTS = BUILT_IN_INCIDENTS[~BUILT_IN_INCIDENTS["is_case"]]
+BUILT_IN_COUNTS = {"route": 38, "attack_site": len(BUILT_IN_LAYERS["attack_site"]), "places": 27,
                "incidents": len(PAST_INCIDENTS)}
 XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\">"
 
@@ -48,8 +48,8 @@ def _errors(app: AppTest) -> list[str]:
     return [_plain(item.value) for item in app.error]
 
 
-def test_seed_case_opens_with_every_layer(app):
-    assert _rendered(app) == SEED_COUNTS
+def test_built_in_case_opens_with_every_layer(app):
+    assert _rendered(app) == BUILT_IN_COUNTS
     assert app.session_state["map_view"] == ((BUILT_IN.view.lat, BUILT_IN.view.lon), BUILT_IN.view.zoom)
     assert not _errors(app)
     assert [metric.value for metric in app.metric][:2] == ["5", "27"]
@@ -66,7 +66,7 @@ def test_unticking_a_layer_removes_it_from_the_map(app):
     assert app.query_params["layers"] == "route,attack_site,places"
     assert app.session_state["layers_generation"] == generation + 1
     ok(app.checkbox(key="show_incidents").check().run())
-    assert _rendered(app) == SEED_COUNTS
+    assert _rendered(app) == BUILT_IN_COUNTS
 
 
 def test_the_url_reopens_the_same_view():
@@ -110,7 +110,7 @@ def test_a_bad_upload_shows_an_error_and_keeps_everything(app, name, data, messa
     ok(app.file_uploader(key="uploads").set_value((name, data, "text/plain")).run())
     errors = _errors(app)
     assert len(errors) == 1 and errors[0].startswith(name) and message in errors[0]
-    assert _rendered(app) == SEED_COUNTS
+    assert _rendered(app) == BUILT_IN_COUNTS
     assert app.metric[0].value == "5"
 
 
@@ -120,7 +120,7 @@ def test_a_good_upload_adds_its_places_and_a_bad_one_beside_it_is_refused(app):
                                                    ("bad.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "text/plain")]).run())
     assert _errors(app) == ["bad.txt: looks like a binary file, not text"]
     assert app.metric[0].value == "6"
-    assert _rendered(app)["places"] > SEED_COUNTS["places"]
+    assert _rendered(app)["places"] > BUILT_IN_COUNTS["places"]
     assert app.selectbox(key="reader_article").options[-1] == "report.txt"
 
 
@@ -141,7 +141,7 @@ def test_an_empty_paste_is_refused_with_an_error(app):
     ok(app.button(key="add_pasted").click().run())
     assert _errors(app) == ["pasted-1.txt: empty file"]
     assert app.session_state["pasted"] == {}
-    assert _rendered(app) == SEED_COUNTS
+    assert _rendered(app) == BUILT_IN_COUNTS
 
 
 def test_picking_a_place_in_the_reader_centres_the_map(app):
@@ -182,7 +182,7 @@ def test_figures_view_shows_every_claim_with_its_range(app):
     ok(app.run())
     assert app.selectbox(key="figure").value == "aboard"
     metrics = {metric.label: metric.value for metric in app.metric}
-    # The seeds say "around 400" (360–440) at the lowest; the railway's "~500" (450–550) tops it.
+    # The built-in reports say "around 400" (360–440) at the lowest; the railway's "~500" (450–550) tops it.
     assert metrics["Lowest claim"] == "360" and metrics["Highest claim"] == "550"
     table = app.dataframe[0].value
     assert {"article", "official and group statements"} <= set(table["origin"])
@@ -224,7 +224,7 @@ def test_pasting_again_after_removing_a_report_works(app):
 def test_a_cleared_date_range_shows_every_incident(app):
     app.session_state["date_range"] = ()
     ok(app.run())
-    assert _rendered(app)["incidents"] == SEED_COUNTS["incidents"]
+    assert _rendered(app)["incidents"] == BUILT_IN_COUNTS["incidents"]
 
 
 def test_a_file_name_with_markdown_is_shown_as_text(app):

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, urlparse
@@ -39,12 +40,12 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 #: The built-in case as `incident-atlas build` makes it; the map draws the same.
-SEED_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, a.name))
+BUILT_IN_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, a.name))
                                     for a in built_in_articles()]).layers
 #: Past incidents drawn as circles: the case's own is the attack site, not a circle.
-PAST = int((~SEED_LAYERS["incidents"]["is_case"]).sum())
-STOPS = len(SEED_LAYERS["stops"])
-CANDIDATES = int((SEED_LAYERS["attack_site"]["role"] == "candidate").sum())
+PAST = int((~BUILT_IN_LAYERS["incidents"]["is_case"]).sum())
+STOPS = len(BUILT_IN_LAYERS["stops"])
+CANDIDATES = int((BUILT_IN_LAYERS["attack_site"]["role"] == "candidate").sum())
 
 
 def _dashboard_command(port: int) -> list[str]:
@@ -52,12 +53,18 @@ def _dashboard_command(port: int) -> list[str]:
             "--server.port", str(port), "--server.address", "127.0.0.1"]
 
 
+@contextmanager
+def _dashboard_server(home: Path) -> Iterator[str]:
+    """The dashboard on loopback and a free port, its case store in ``home``; its URL, until it is stopped."""
+    port = free_port()
+    with running_server(_dashboard_command(port), ROOT, port, env=server_env(home), wait_s=90) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     """The dashboard on loopback, its case store in a fresh folder; killed at teardown."""
-    port = free_port()
-    home = tmp_path_factory.mktemp("atlas-home")
-    with running_server(_dashboard_command(port), ROOT, port, env=server_env(home), wait_s=90) as url:
+    with _dashboard_server(tmp_path_factory.mktemp("atlas-home")) as url:
         yield url
 
 
@@ -166,7 +173,7 @@ def test_map_renders_every_layer_without_internet(page):
     view = BUILT_IN.view
     assert abs(center[0] - view.lat) < 0.05 and abs(center[1] - view.lon) < 0.05 and center[2] == view.zoom
     # The country outlines arrived from the app's own static files.
-    shapes = PAST + STOPS + len(SEED_LAYERS["attack_site"])
+    shapes = PAST + STOPS + len(BUILT_IN_LAYERS["attack_site"])
     map_js.wait_for_function(f"() => document.querySelectorAll('.leaflet-overlay-pane path').length > {shapes}")
     page.wait_for_timeout(1000)
     assert page.watch.outside == [], page.watch.outside
@@ -231,7 +238,7 @@ def test_download_buttons_deliver_what_the_cli_builds(page, tmp_path):
     assert json.loads((cli_dir / "all_layers.geojson").read_text())["type"] == "FeatureCollection"
     assert json.loads((cli_dir / "case.json").read_text())["id"] == BUILT_IN.id
     incidents = json.loads((cli_dir / "incidents.geojson").read_text())
-    assert len(incidents["features"]) == len(SEED_LAYERS["incidents"])
+    assert len(incidents["features"]) == len(BUILT_IN_LAYERS["incidents"])
     assert {f["properties"]["claim_status"] for f in incidents["features"]} >= {"claimed", "unclaimed"}
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="layers.gpkg").click()
@@ -375,7 +382,7 @@ def test_csv_downloads_cannot_carry_spreadsheet_formulas(page, tmp_path):
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Incidents shown (CSV)").click()
     incidents = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-    assert len(incidents) == len(SEED_LAYERS["incidents"])  # the table has the case's own, marked
+    assert len(incidents) == len(BUILT_IN_LAYERS["incidents"])  # the table has the case's own, marked
     assert [row["id"] for row in incidents if row["is_case"] == "True"] == [BUILT_IN.id]
 
 
@@ -386,51 +393,51 @@ PESHAWAR = ("PESHAWAR, 3 February 2025: A suicide bomber blew himself up at the 
             "responsibility for the attack.")
 
 
-def test_a_case_made_from_a_pasted_report_is_there_after_a_restart(browser, tmp_path):
-    home = tmp_path / "atlas-home"
-    port = free_port()
-    with running_server(_dashboard_command(port), ROOT, port, env=server_env(home), wait_s=90) as url:
+@contextmanager
+def _page_on_store(browser, home: Path) -> Iterator:
+    """A watched page on a dashboard server of its own, its case store in ``home``: opened, settled,
+    and closed with the server on leaving."""
+    with _dashboard_server(home) as url:
         context, page = _watched_page(browser, url)
         try:
             _open(page)
             _settled(page)
-            page.get_by_text("New case", exact=True).click()
-            page.get_by_label("…or paste one report's text").fill(PESHAWAR)
-            page.get_by_role("button", name="Create case").click()
-            page.wait_for_url(lambda address: "case=" in address and BUILT_IN.id not in address, timeout=60_000)
-            sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text("Peshawar", timeout=60_000)
-            _settled(page, reports=1)
-            case_id = parse_qs(urlparse(page.url).query)["case"][0]
-            title = page.get_by_role("heading", level=2).first.inner_text().split(" — ")[0].strip()
-            outside = list(page.watch.outside)
+            yield page
         finally:
             context.close()
+
+
+def test_a_case_made_from_a_pasted_report_is_there_after_a_restart(browser, tmp_path):
+    home = tmp_path / "atlas-home"
+    with _page_on_store(browser, home) as page:
+        page.get_by_text("New case", exact=True).click()
+        page.get_by_label("…or paste one report's text").fill(PESHAWAR)
+        page.get_by_role("button", name="Create case").click()
+        page.wait_for_url(lambda address: "case=" in address and BUILT_IN.id not in address, timeout=60_000)
+        sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text("Peshawar", timeout=60_000)
+        _settled(page, reports=1)
+        case_id = parse_qs(urlparse(page.url).query)["case"][0]
+        title = page.get_by_role("heading", level=2).first.inner_text().split(" — ")[0].strip()
+        outside = list(page.watch.outside)
     assert outside == [], outside
     assert (home / "cases" / case_id / "articles" / "pasted-1.txt").read_text(encoding="utf-8") == PESHAWAR
 
     # Another server on the same case store: the case and its report are still there.
-    port = free_port()
-    with running_server(_dashboard_command(port), ROOT, port, env=server_env(home), wait_s=90) as url:
-        context, page = _watched_page(browser, url)
-        try:
-            _open(page)
-            _settled(page)
-            _choose(page, "Case", title)
-            page.wait_for_url(lambda address: f"case={case_id}" in address, timeout=60_000)
-            sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text(title, timeout=60_000)
-            _settled(page, reports=1)
-            sync_api.expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value("pasted-1.txt")
-            sync_api.expect(page.locator(".atlas-article")).to_contain_text("suicide bomber blew himself up")
-            # The map opens on the case's site, near Peshawar.
-            map_js = _map_frame(page)
-            map_js.wait_for_function("() => Math.abs(map_div.getCenter().lat - 34.0) < 0.3", timeout=30_000)
-            center = map_js.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
-            assert abs(center[1] - 71.55) < 0.3 and center[2] == 9
-            # A link names the case: opened afresh, it shows the case at once.
-            page.goto(f"{url}/?case={case_id}", wait_until="domcontentloaded")
-            sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text(title, timeout=60_000)
-            _settled(page, reports=1)
-            page.wait_for_timeout(1000)
-            assert page.watch.outside == [], page.watch.outside
-        finally:
-            context.close()
+    with _page_on_store(browser, home) as page:
+        _choose(page, "Case", title)
+        page.wait_for_url(lambda address: f"case={case_id}" in address, timeout=60_000)
+        sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text(title, timeout=60_000)
+        _settled(page, reports=1)
+        sync_api.expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value("pasted-1.txt")
+        sync_api.expect(page.locator(".atlas-article")).to_contain_text("suicide bomber blew himself up")
+        # The map opens on the case's site, near Peshawar.
+        map_js = _map_frame(page)
+        map_js.wait_for_function("() => Math.abs(map_div.getCenter().lat - 34.0) < 0.3", timeout=30_000)
+        center = map_js.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
+        assert abs(center[1] - 71.55) < 0.3 and center[2] == 9
+        # A link names the case: opened afresh, it shows the case at once.
+        page.goto(f"{page.base_url}/?case={case_id}", wait_until="domcontentloaded")
+        sync_api.expect(page.get_by_role("heading", level=2).first).to_contain_text(title, timeout=60_000)
+        _settled(page, reports=1)
+        page.wait_for_timeout(1000)
+        assert page.watch.outside == [], page.watch.outside

@@ -70,7 +70,7 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def _site(app: AppTest) -> dict:
     """The best-estimate site of the case the session shows (a case of the user's)."""
-    return app.session_state["layers_cache"][1].site
+    return app.session_state["stored_layers_cache"][1].site
 
 
 def _reports(app: AppTest) -> list[str]:

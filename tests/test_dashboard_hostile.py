@@ -20,7 +20,7 @@ from .dashboard_helpers import case_home, ok, started_app  # noqa: F401 - case_h
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-SEED_REPORTS = 5
+BUILT_IN_REPORTS = 5
 #: The safe values, written out here so the tests do not trust the code they test.
 SAFE = {"server.address": "127.0.0.1", "server.enableStaticServing": True, "server.maxUploadSize": 2,
         "browser.gatherUsageStats": False, "client.showErrorDetails": "none", "client.disableDataExport": True}
@@ -87,7 +87,7 @@ def breaking_parser(monkeypatch) -> None:
 
 def test_a_report_that_breaks_the_parser_is_one_error_line_and_can_be_removed(breaking_parser):
     app = ok(started_app())
-    seed_places = app.metric[1].value
+    built_in_places = app.metric[1].value
     _paste(app, "Militants attacked a convoy near Gwadar and another in Turbat.")
     _paste(app, f"Gunmen attacked a bus near {BREAKS_THE_PARSER}.")
     ok(app)
@@ -97,8 +97,8 @@ def test_a_report_that_breaks_the_parser_is_one_error_line_and_can_be_removed(br
     assert "Traceback" not in errors[0] and "/" not in errors[0]
     # The other reports stay loaded and every pasted report can be removed.
     assert _reports(app)[-1] == "pasted-1.txt" and "pasted-2.txt" not in _reports(app)
-    assert app.metric[0].value == str(SEED_REPORTS + 1)
-    assert int(app.metric[1].value) > int(seed_places)
+    assert app.metric[0].value == str(BUILT_IN_REPORTS + 1)
+    assert int(app.metric[1].value) > int(built_in_places)
     assert {button.key for button in app.sidebar.button} >= {"remove_pasted-1.txt", "remove_pasted-2.txt"}
     ok(app.button(key="remove_pasted-2.txt").click().run())
     assert _unescaped(app.error) == []
@@ -127,7 +127,7 @@ def test_the_sidebar_is_drawn_before_the_reports_are_processed(monkeypatch):
     remove.click().run()
     ok(app)
     assert app.session_state["pasted"] == {}
-    assert app.metric[0].value == str(SEED_REPORTS)
+    assert app.metric[0].value == str(BUILT_IN_REPORTS)
 
 
 # --- item 12c: two reports with one name are both kept -----------------------------------
@@ -139,7 +139,7 @@ def test_an_upload_named_like_an_earlier_paste_is_kept_under_a_new_name():
         ("pasted-1.txt", b"A blast hit a market in Turbat.", "text/plain")).run())
     assert _unescaped(app.error) == []
     assert _reports(app)[-2:] == ["pasted-1.txt", "pasted-1 (2).txt"]
-    assert app.metric[0].value == str(SEED_REPORTS + 2)
+    assert app.metric[0].value == str(BUILT_IN_REPORTS + 2)
     notices = _unescaped(app.sidebar.info)
     assert len(notices) == 1 and "pasted-1.txt" in notices[0] and "pasted-1 (2).txt" in notices[0]
     ok(app.selectbox(key="reader_article").set_value("pasted-1 (2).txt").run())
@@ -154,7 +154,7 @@ def test_a_paste_after_an_upload_named_pasted_1_gets_the_next_free_name():
     assert _unescaped(app.error) == []
     assert list(app.session_state["pasted"]) == ["pasted-2.txt"]
     assert set(_reports(app)[-2:]) == {"pasted-1.txt", "pasted-2.txt"}
-    assert app.metric[0].value == str(SEED_REPORTS + 2)
+    assert app.metric[0].value == str(BUILT_IN_REPORTS + 2)
     notices = _unescaped(app.sidebar.info)
     assert len(notices) == 1 and "pasted-2.txt" in notices[0]
 
@@ -246,11 +246,11 @@ def test_removed_reports_leave_no_copy_in_any_cache():
             ok(app.run())
         ok(app.button(key=f"remove_{name}").click().run())
         assert app.session_state["report_cache"] == {}
-        assert "layers_cache" not in app.session_state
+        assert "added_layers_cache" not in app.session_state
         assert _strings_holding(marker) == 0
     # Memory stays bounded: the shared caches hold what they held before the first paste.
     assert len(_server_caches()) == baseline
-    assert app.metric[0].value == str(SEED_REPORTS)
+    assert app.metric[0].value == str(BUILT_IN_REPORTS)
 
 
 def test_an_upload_removed_with_the_uploaders_button_leaves_the_session_cache():

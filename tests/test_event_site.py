@@ -11,6 +11,7 @@ import tracemalloc
 import pytest
 
 import geo._event_words as event_words
+from geo import incident_words
 from geo.event_site import SiteCandidate, site_candidates
 from geo.gazetteer import default_gazetteer
 from geo.places import places_in_text
@@ -193,10 +194,11 @@ def test_reading_is_linear_in_the_text(gazetteer, monkeypatch, make) -> None:
     text = make()
     report = _report("paste.txt", text, gazetteer)
     counters = {}
-    for name, value in vars(event_words).items():
-        if isinstance(value, re.Pattern):
-            counters[name] = _ScanCounter(value)
-            monkeypatch.setattr(event_words, name, counters[name])
+    for module in (event_words, incident_words):
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                counters[name] = _ScanCounter(value)
+                monkeypatch.setattr(module, name, counters[name])
     tracemalloc.start()
     try:
         found = site_candidates([report])
