@@ -85,5 +85,7 @@ RECALL = re.compile(
     r"in\s+the\s+past|history\s+of|(?:an|the)\s+earlier\s+" + _ATTACKS + r"|"
     r"in\s+" + FULL_MONTH + r"(?:\s+(?:19|20)\d\d|,|\s+(?!\d))|"
     r"in\s+a\s+separate|separately|came\s+(?:after|(?:a|two|three|days?|weeks?)\b)|"
-    r"months?\s+after|weeks?\s+after|anniversary|recalled|remember(?:ed)?|was\s+the\s+(?:worst|deadliest)\s+since)",
+    r"months?\s+after|weeks?\s+after|anniversary|recalled|remember(?:ed)?|was\s+the\s+(?:worst|deadliest)\s+since|"
+    # "… the hallmarks of the group, which recently attacked a mosque in the capital"
+    r"recently\s+(?:attacked|struck|targeted|bombed|hit|killed|carried\s+out|claimed))",
     re.IGNORECASE)

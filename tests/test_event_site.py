@@ -211,3 +211,12 @@ def test_reading_is_linear_in_the_text(gazetteer, monkeypatch, make) -> None:
     assert max(c.longest for c in counters.values()) <= 500
     assert sum(c.characters for c in counters.values()) < 40 * len(text)
     assert peak < 20 * len(text)
+
+
+def test_a_place_of_an_attack_the_group_recently_carried_out_is_not_the_site() -> None:
+    text = ("A suicide bomber struck a Shia mosque during Friday prayers, killing 40 worshippers, officials in "
+            "Kunduz said. No group claimed it, but the militant group recently bombed a mosque in Kabul, killing "
+            "several people in the blast.")
+    from geo.places import places_in_text
+    labels = [c.label for c in site_candidates([("a.txt", text, places_in_text(text, "a.txt"))])]
+    assert labels[0] == "Kunduz", labels
