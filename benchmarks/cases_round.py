@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", type=Path)
     parser.add_argument("texts", type=Path)
-    parser.add_argument("--split", choices=("dev", "holdout"), default="dev")
+    parser.add_argument("--split", default="dev", help="the gold's split to score (dev, holdout, round2 …)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     reports = json.loads(args.gold.read_text(encoding="utf-8"))["reports"]

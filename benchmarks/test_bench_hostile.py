@@ -130,7 +130,8 @@ def test_hostile_input(benchmark, record, tmp_path, tool: str, shape: str, size:
         assert figures["places"] >= 1 or shape in ("figures", "numbers") or tool.endswith("-before")
     elif tool.startswith("claims"):
         figures["claims"] = max(0, len(run.done.stdout.splitlines()) - 1)
-        assert (figures["claims"] >= 1) == (shape == "figures") or tool.endswith("-before")
+        # "Gunmen killed 5" is a count even when its noun is half a megabyte of blanks away.
+        assert (figures["claims"] >= 1) == (shape in ("figures", "blanks")) or tool.endswith("-before")
     elif tool == "dashboard":
         result = json.loads(run.done.stdout.splitlines()[-1])
         assert result["exceptions"] == 0 and result["reports"], result
