@@ -244,7 +244,12 @@ def main() -> None:
     built_in, built_in_errors = built_in_catalogue()
     stored, store_errors = case_store.list_cases(case_store.store_root(), frozenset(built_in))
     cases = {**built_in, **{case.id: case for case in stored}}
-    bounds, groups = incident_choices(incidents_path)
+    try:
+        bounds, groups = incident_choices(incidents_path)
+    except CaseError as err:  # INCIDENT_ATLAS_INCIDENTS names a file that cannot be used
+        st.error(filters.plain_text(f"The past incidents cannot be read: {err}. Mend the file or unset "
+                                    f"{settings.INCIDENTS_ENV}."))
+        return
     params = st.query_params.to_dict()
     init_state(params, bounds, groups)
     if not cases:

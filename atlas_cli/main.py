@@ -95,6 +95,7 @@ def _case_and_reports(args: argparse.Namespace) -> tuple[Case, Path]:
 def case_of_folder(reports_dir: Path) -> Case:
     """The case whose reports ``reports_dir`` holds: a case.toml beside them, or in the
     folder above an ``articles/`` folder; else a case to infer from the reports."""
+    reports_dir = reports_dir.absolute()  # "." has no name and is its own parent
     for folder in (reports_dir, reports_dir.parent):
         if (folder / CASE_FILE).is_file() and (folder == reports_dir or reports_dir.name == "articles"):
             return read_case(folder)
@@ -141,7 +142,12 @@ def _claims_groups(args: argparse.Namespace) -> tuple[list[tuple[Case, list[Arti
         ok &= read
         if not articles:
             continue
-        case = case_of_folder(path.parent)
+        try:
+            case = case_of_folder(path.parent)
+        except CaseError as err:  # that report's case folder is damaged; the others go on
+            _error(str(err))
+            ok = False
+            continue
         # Reports of one case folder are read as one case; any other report is its own.
         group = groups.setdefault(case.folder if case.id else path, (case, []))
         group[1].append(articles[0])

@@ -91,7 +91,17 @@ def built_in_export_file(case_id: str, articles: ArticleSet, incidents_path: Pat
     return built_in_layer_files(case_id, articles, incidents_path)[file_name]
 
 
-@st.cache_data(show_spinner=False)
 def official_claims(path: Path | None) -> pd.DataFrame:
-    """A case's curated record of official and group figures over time (its ``claims.csv``), if it has one."""
-    return curated_claims(path) if path is not None else NO_CURATED_CLAIMS
+    """A case's curated record of official and group figures over time (its ``claims.csv``), if it has one.
+
+    Read again whenever the file changes (a user mending a case's file sees it at once).
+    """
+    if path is None:
+        return NO_CURATED_CLAIMS
+    state = path.stat()
+    return _official_claims(path, state.st_mtime_ns, state.st_size)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _official_claims(path: Path, mtime_ns: int, size: int) -> pd.DataFrame:
+    return curated_claims(path)

@@ -13,20 +13,27 @@ from geo.settings import DATA_DIR
 _URL = re.compile(r"https?://[^\s,;()<>\"']+")
 
 
+def _table(path: Path) -> list[dict[str, str]]:
+    """A CSV's rows; none when it cannot be read (the case's own view says why, in one line)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
 def source_domains(path: Path, columns: tuple[str, ...] = ("source", "sources"), top: int = 8) -> list[str]:
     """The web sites a curated CSV cites most often, most cited first."""
     counts: Counter[str] = Counter()
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            for column in columns:
-                for url in _URL.findall(row.get(column) or ""):
-                    counts[urlparse(url).netloc.removeprefix("www.")] += 1
+    for row in _table(path):
+        for column in columns:
+            for url in _URL.findall(row.get(column) or ""):
+                counts[urlparse(url).netloc.removeprefix("www.")] += 1
     return [domain for domain, _ in counts.most_common(top)]
 
 
 def _rows(path: Path) -> int:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return sum(1 for _ in csv.DictReader(fh))
+    return len(_table(path))
 
 
 #: Curated, row-sourced CSV files shared by every case: (dataset, file under data/, unit, what it holds).

@@ -204,6 +204,7 @@ def read_case(folder: Path, built_in: bool = False) -> Case:
     A folder without ``case.toml`` gives a case with no id or title yet: they are
     inferred from its reports (``geo.case_inference.completed_case``).
     """
+    folder = folder.absolute()  # "." names no folder of its own
     if not folder.is_dir():
         raise CaseError(f"{folder}: not a case folder (no such directory)")
     path = folder / CASE_FILE

@@ -147,7 +147,8 @@ def claimant_table(extra: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Claim
     for label, extra_names in extra:
         kinds.setdefault(label, "named")  # a case's own claimant: ranked after the groups
         (names if kinds[label] == "group" else spokesmen).setdefault(label, []).extend(extra_names)
-    ranks = ("group", "the group", "named") + KINDS[1:]
+    # A news organisation last: "a spokesman told Reuters" is the spokesman's figure.
+    ranks = ("group", "the group", "named") + tuple(kind for kind in KINDS[1:] if kind != "media") + ("media",)
     order = sorted(kinds, key=lambda label: ranks.index(kinds[label]))  # stable: file order within a kind
     order.insert(len([lb for lb in order if kinds[lb] == "group"]), "")
     patterns = []

@@ -41,7 +41,7 @@ class SiteCandidate:
     lat: float
     lon: float
     precision_km: float
-    score: float       # higher is better; only the order matters
+    score: float       # higher is better; comparable within one result (the best scores about 1 per report)
     basis: str         # why this candidate and how it is placed
     supported_by: str  # "[report.txt] sentence … | [other.txt] sentence …"
     sources: str       # "article:report.txt article:other.txt"

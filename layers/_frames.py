@@ -25,9 +25,13 @@ def read_csv(path: Path, required: Sequence[str] = ()) -> pd.DataFrame:
     a ``required`` column, or has a row without a source.
     """
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark.
+        with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            rows = list(reader)
+            rows, lines = [], []
+            for row in reader:
+                rows.append(row)
+                lines.append(reader.line_num)  # the file's own line, quoted line breaks counted
             columns = reader.fieldnames or []
     except UnicodeDecodeError:
         raise CaseError(f"{shown_name(path)}: not UTF-8 text; save it as UTF-8 CSV") from None
@@ -36,13 +40,15 @@ def read_csv(path: Path, required: Sequence[str] = ()) -> pd.DataFrame:
     missing = [column for column in required if column not in columns]
     if missing:
         raise CaseError(f"{shown_name(path)}: no {missing[0]!r} column; it needs {', '.join(required)}")
-    for number, row in enumerate(rows, start=2):
+    for number, row in zip(lines, rows):
         if None in row or any(value is None for value in row.values()):
             raise CaseError(f"{shown_name(path)} line {number}: not as many cells as there are columns")
         source = row.get("source", row.get("sources", ""))
         if not (source or "").strip():
             raise CaseError(f"{shown_name(path)} line {number}: row has no source")
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.attrs["lines"] = lines  # for messages naming a row's line
+    return frame
 
 
 def numbers(frame: pd.DataFrame, column: str, path: Path, low: float = float("-inf"),
@@ -53,13 +59,15 @@ def numbers(frame: pd.DataFrame, column: str, path: Path, low: float = float("-i
     text = frame[column].str.strip()
     values = pd.to_numeric(text.where(text != ""), errors="coerce")
     bad = values.isna() if kind == "float" else (values.isna() & (text != ""))
-    bad |= (values < low) | (values > high)
+    bad |= (values < low) | (values > high) | values.isin([float("inf"), float("-inf")])
     if kind == "Int64":
         bad |= values.notna() & (values % 1 != 0)
     if bad.any():
         position = int(bad.to_numpy().nonzero()[0][0])
-        raise CaseError(f"{shown_name(path)} line {position + 2}: {column} {frame[column].iloc[position]!r} must be "
-                        f"{'a whole number' if kind == 'Int64' else 'a number'} from {low:g} to {high:g}")
+        line = frame.attrs.get("lines", [])[position] if position < len(frame.attrs.get("lines", [])) else position + 2
+        bounds = f"from {low:g} to {high:g}" if high != float("inf") else f"of at least {low:g}"
+        raise CaseError(f"{shown_name(path)} line {line}: {column} {frame[column].iloc[position]!r} must be "
+                        f"{'a whole number' if kind == 'Int64' else 'a finite number'} {bounds}")
     return values.astype("float64" if kind == "float" else kind)
 
 

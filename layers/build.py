@@ -21,7 +21,7 @@ from geo.settings import DATA_DIR, HOME_COUNTRY
 from ._frames import empty_layer
 from .attack_site import (LAYER_COLUMNS as ATTACK_SITE_COLUMNS, attack_site_layer, best_estimate,
                           candidates_frame, inferred_frame, merged_candidates)
-from .incidents import INCIDENTS_CSV, around_case, incidents_layer
+from .incidents import INCIDENTS_CSV, SAME_INCIDENT_KM, around_case, incidents_layer
 from .places import merged_places_layer, places_layer
 from .route import ROUTE_COLUMNS, STOP_COLUMNS, route_layer, stops_layer
 
@@ -118,7 +118,8 @@ def case_layers(places: list[Place], case: Case, site: Sequence[SiteCandidate] =
     attack_site = site_layer(case, site)
     best = best_estimate(attack_site)
     incidents = around_case(incidents_layer(incidents_path), case.id, case.date,
-                            (best["lat"], best["lon"]) if best else None)
+                            (best["lat"], best["lon"]) if best else None,
+                            best["precision_km"] if best else SAME_INCIDENT_KM)
     layers = {
         "route": route,
         "stops": stops,
@@ -139,7 +140,7 @@ def case_record(case: Case, best: dict | None, reports: Sequence[str]) -> dict:
 
 def case_record_bytes(record: dict) -> bytes:
     """``case.json`` as written: UTF-8, keys in a fixed order, one trailing newline."""
-    return (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(record, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
 
 
 def incident_ref(case: Case, known: Sequence[IncidentRef]) -> IncidentRef:

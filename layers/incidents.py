@@ -51,7 +51,7 @@ def incidents_layer(path: Path = INCIDENTS_CSV) -> gpd.GeoDataFrame:
 
 
 def around_case(incidents: gpd.GeoDataFrame, case_id: str, case_date: date | None,
-                site: tuple[float, float] | None) -> gpd.GeoDataFrame:
+                site: tuple[float, float] | None, site_precision_km: float = SAME_INCIDENT_KM) -> gpd.GeoDataFrame:
     """``incidents`` with their relation to a case: ``distance_km`` from its site (lat, lon),
     ``before_case`` (ended before its date) and ``is_case`` (the case's own incident).
 
@@ -74,8 +74,11 @@ def around_case(incidents: gpd.GeoDataFrame, case_id: str, case_date: date | Non
         frame["before_case"] = (end < day).fillna(False).astype(bool)
         if site is not None and not is_case.any():
             slack = pd.Timedelta(days=SAME_INCIDENT_DAYS)
+            # As far as either position may be off (at least 10 km), never beyond 50 km.
+            reach = np.minimum(SAME_INCIDENT_KM, np.maximum(10.0, np.maximum(frame["precision_km"].to_numpy(),
+                                                                           site_precision_km)))
             near = ((start - slack <= day) & (day <= end + slack)
-                    & (frame["distance_km"].fillna(np.inf) <= SAME_INCIDENT_KM)).fillna(False).astype(bool)
+                    & (frame["distance_km"].fillna(np.inf) <= reach)).fillna(False).astype(bool)
             if near.any():  # attacks on several sites the same day: only the nearest is this one
                 is_case |= frame.index == frame.loc[near, "distance_km"].astype(float).idxmin()
     else:

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from pyproj import Geod
 from shapely.geometry import LineString
 
@@ -25,7 +26,7 @@ KM_POST = re.compile(r"km_from_[a-z0-9_]+")
 _GEOD = Geod(ellps="WGS84")
 
 
-def km_post_column(stops: gpd.GeoDataFrame) -> str | None:
+def km_post_column(stops: pd.DataFrame) -> str | None:
     """The stops' km-post column, if the route has one."""
     return next((column for column in stops.columns if KM_POST.fullmatch(column)), None)
 
@@ -34,9 +35,10 @@ def stops_layer(path: Path) -> gpd.GeoDataFrame:
     """The route's stops in travel order (``route.csv`` of a case), principal stops and stations alike."""
     frame = filled(read_csv(path, ("seq", "name", "lat", "lon", "precision_km", "source")), STOP_COLUMNS)
     frame["seq"] = numbers(frame, "seq", path, 1, kind="Int64")
-    km_posts = [column for column in frame.columns if KM_POST.fullmatch(column)][:1]
-    for column in km_posts:
-        frame[column] = numbers(frame, column, path, 0, kind="Float64")
+    km_post = km_post_column(frame)
+    km_posts = [km_post] if km_post else []
+    if km_post:
+        frame[km_post] = numbers(frame, km_post, path, 0, kind="Float64")
     frame["precision_km"] = numbers(frame, "precision_km", path, 0)
     frame["principal"] = yes(frame["principal"])
     frame["estimate"] = yes(frame["estimate"])

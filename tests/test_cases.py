@@ -256,22 +256,31 @@ def test_the_hospital_home_towns_and_a_recalled_attack_neither_place_nor_name_th
 def test_of_several_attacks_the_same_day_only_the_nearest_is_the_case() -> None:
     import geopandas as gpd
     from layers.incidents import around_case
-    two = gpd.GeoDataFrame({"id": ["north", "south"], "date_start": ["2024-08-26"] * 2, "date_end": [""] * 2},
+    two = gpd.GeoDataFrame({"id": ["north", "south"], "date_start": ["2024-08-26"] * 2, "date_end": [""] * 2,
+                            "precision_km": [5.0, 5.0]},
                            geometry=gpd.points_from_xy([66.70, 66.75], [29.60, 29.40]), crs=4326)
-    marked = around_case(two, "a-case", date(2024, 8, 26), (29.45, 66.74))  # 6 km from south, 17 from north
+    marked = around_case(two, "a-case", date(2024, 8, 26), (29.45, 66.74), 20)  # 6 km from south, 17 from north
     assert list(marked["is_case"]) == [False, True]
-    assert list(around_case(two, "a-case", date(2024, 8, 20), (29.45, 66.74))["is_case"]) == [False, False]
+    assert list(around_case(two, "a-case", date(2024, 8, 20), (29.45, 66.74), 20)["is_case"]) == [False, False]
+    # Farther than either position may be off: another attack that day, not this one.
+    far = around_case(two, "a-case", date(2024, 8, 26), (29.60, 66.95), 2)  # 20 km from north
+    assert list(far["is_case"]) == [False, False]
 
 
 @pytest.mark.parametrize("file_name, content, says", [
     ("attack_site.csv", "id,label,lat,lon,best_estimate,sources\na,A,34,71,yes,x\n", "no 'precision_km' column"),
     ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\n", "exactly one row"),
     ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\na,A,95,71,1,yes,x\n",
-     "line 2: lat '95' must be a number from -90 to 90"),
+     "line 2: lat '95' must be a finite number from -90 to 90"),
+    ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\na,A,34,71,inf,yes,x\n",
+     "precision_km 'inf' must be a finite number of at least 0"),
+    ("attack_site.csv", 'id,label,lat,lon,precision_km,best_estimate,sources\na,"A\nB",34,71,1,yes,x\n'
+                        "b,B,-91,71,1,no,x\n", "line 4: lat '-91'"),  # a quoted line break counted
     ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\na,A,abc,71,1,yes,x\n", "lat 'abc'"),
     ("attack_site.csv", b"id,label,lat,lon,precision_km,best_estimate,sources\na,\xff,34,71,1,yes,x\n", "not UTF-8"),
     ("attack_site.csv", "id,label,lat,lon,precision_km,best_estimate,sources\na,A,34,71,1,yes,\n", "has no source"),
     ("route.csv", "seq,name,lon,precision_km,source\n1,A,71,1,x\n", "no 'lat' column"),
+    ("route.csv", "\ufeffseq,name,lat,lon,precision_km,source\n1,A,34,71,1,x\n", "two or more stops"),  # BOM read
     ("route.csv", "seq,name,lat,lon,precision_km,source\n1,A,34,71,1,x\n3,B,34,72,1,x\n", "two or more stops"),
     ("claims.csv", "id,incident,figure,low,high,claimant,sources\na,b,killed_total,two,,police,x\n", "low 'two'"),
 ])
@@ -311,3 +320,23 @@ def test_claims_of_a_case_folder_go_to_that_case(tmp_path: Path, capsys) -> None
 def test_claims_needs_files_or_a_case(capsys) -> None:
     assert main(["claims"]) == 2
     assert capsys.readouterr().err.strip() == "incident-atlas: error: give report files, or --case DIR"
+
+
+def test_a_case_folder_is_found_from_inside_it(tmp_path: Path, monkeypatch, capsys) -> None:
+    folder = _write_case(tmp_path / "market", "title = 'Market blast'\n", {"peshawar.txt": PESHAWAR_REPORT})
+    monkeypatch.chdir(folder / "articles")
+    assert main(["claims", "peshawar.txt", "--format", "json"]) == 0
+    assert {c["incident"] for c in json.loads(capsys.readouterr().out) if c["low"] == 7} == {"market"}
+    monkeypatch.chdir(folder)
+    assert main(["build", "--case", ".", "--out", str(tmp_path / "out")]) == 0
+    assert json.loads((tmp_path / "out" / "case.json").read_text(encoding="utf-8"))["id"] == "market"
+
+
+def test_a_damaged_case_folder_stops_only_its_own_reports(tmp_path: Path, capsys) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(PESHAWAR_REPORT, encoding="utf-8")
+    bad = _write_case(tmp_path / "bad", "id = 'x\n", {"r.txt": PESHAWAR_REPORT})
+    assert main(["claims", str(good), str(bad / "articles" / "r.txt"), "--format", "json"]) == 2
+    out = capsys.readouterr()
+    assert {c["article"] for c in json.loads(out.out)} == {"good.txt"}
+    assert out.err.count("\n") == 1 and "not valid TOML" in out.err

@@ -306,6 +306,9 @@ def test_the_two_is_an_anaphor_not_a_new_count() -> None:
     ("QUETTA (AP) — Gunmen killed 5 people.", "AP"),
     ("Five people were killed, police officials told Reuters.", "police"),
     ("Five people were killed, reported the Associated Press.", "AP"),
+    ("Five people were killed, a provincial government spokesman told Reuters.", "government officials"),
+    ("Five people were killed, analysts told Al Jazeera.", "analysts"),
+    ("Five people were killed, a source told Reuters.", "Reuters"),
 ])
 def test_a_news_organisation_is_credited_only_when_quoted(text: str, claimant: str) -> None:
     from geo.claims import claims_in_text

@@ -280,6 +280,17 @@ def test_a_damaged_curated_file_is_one_line_and_the_picker_still_works(case_home
     assert not app.error and app.session_state["rendered_layers"]["route"] > 0
 
 
+def test_about_the_data_lists_a_case_whose_file_is_not_utf8(case_home):
+    case = _stored(case_home)
+    (_store(case_home) / case.id / "claims.csv").write_bytes(b"id,incident\n\xff,\xfe\n")
+    app = ok(started_app(case=case.id))
+    app.session_state["section"] = "About the data"
+    ok(app.run())
+    table = app.table[0].value.map(_plain)
+    row = table[table["dataset"] == "Official and group figures"].iloc[0]
+    assert row["size"] == "0 claims"
+
+
 def test_a_stored_case_and_its_pasted_reports_survive_a_restart(case_home):
     app = _create(ok(started_app()))
     case_id = app.session_state["case_id"]

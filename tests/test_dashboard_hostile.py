@@ -348,3 +348,13 @@ def test_a_vendor_folder_that_cannot_be_written_is_one_line_and_the_page_still_w
         assert app.metric[0].value  # the rest of the page is there
     finally:
         st.cache_resource.clear()
+
+
+def test_an_incidents_file_that_cannot_be_used_is_one_line(tmp_path, monkeypatch):
+    bad = tmp_path / "incidents.csv"
+    bad.write_text("id,date_start,lat,lon,precision_km,claim_status,sources\na,yesterday,1,1,1,claimed,x\n",
+                   encoding="utf-8")
+    monkeypatch.setenv("INCIDENT_ATLAS_INCIDENTS", str(bad))
+    app = ok(started_app())
+    errors = [item.value for item in app.error]
+    assert len(errors) == 1 and "date\\_start" in errors[0] and "INCIDENT\\_ATLAS\\_INCIDENTS" in errors[0], errors
