@@ -29,6 +29,7 @@ from . import cases, incident_words
 from .gazetteer import haversine_km
 from .records import KINDS, GazetteerEntry, Mention, Place
 from .sentences import ELLIPSIS, sentences
+from .settlements import settlement_within
 from .spelling import fold
 
 
@@ -240,6 +241,10 @@ def _unknown_before(text: str, mention: Mention, sentence: tuple[int, int], cont
     reading = _reading(text, start, found.end("name"), sentence, s_index, "", first_char)
     reading.weight *= _CONTAINED
     kind = _AREA_KINDS.get(area, "area")
+    settled = settlement_within(name, container.entry)
+    if settled is not None:  # the village table knows it: placed where it is, not at its container
+        return _Local(settled.uid, settled.name, settled.kind, settled, True, container=container.entry,
+                      area_word=area), reading
     local = _Local("unknown:" + fold(name), name, kind, container.entry, False, container=container.entry,
                    area_word=area)
     return local, reading

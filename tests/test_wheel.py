@@ -41,6 +41,7 @@ def _run(installed: Path, folder: Path, code: str) -> subprocess.CompletedProces
 def test_the_wheel_carries_the_data_and_the_page_script(installed: Path) -> None:
     data = installed / "incident_atlas_data"
     assert (data / "gazetteer.csv").is_file() and (data / "incidents.csv").is_file()
+    assert (data / "settlements.tsv.gz").is_file()
     cases = [folder for folder in (data / "cases").iterdir() if (folder / "case.toml").is_file()]
     assert cases and all(list((folder / "articles").glob("*.txt")) for folder in cases)
     assert (installed / "dashboard.py").is_file()
