@@ -187,3 +187,36 @@ GENERIC_LOCALITIES: frozenset[str] = frozenset("""
 saddar sadar cantt cantonment gulberg modeltown civillines satellitetown gardentown
 defence
 """.split())
+
+#: English words that also name settlements in the village table ("Bar", "Data", "Tank",
+#: "Colony"): never a village by themselves, whatever the words around them.
+ENGLISH_WORDS: frozenset[str] = frozenset("""
+bar data tank mall colony hub mach bazar bazaar market camp post check point
+main new old city town village area road bridge gate park garden street hill hills
+station top cross line lines block sector phase model civil police army fort
+gun band ban bank base bay bell best big black blue border canal chapel church club
+dam deal dry end fair fall farm field fire firm gold good green ground guard hall hand
+head high home hope house inn iron island jail key king lake land light long lord love
+man mark mill mine moon mountain nest oil palace pass peace plain pool port power quarter
+range red rock rose royal safe salt sand school sea shop silver small spring square star
+stone sun temple tower tree union valley view wall war water well white wind wood yard
+""".split())
+
+#: Surnames and honorifics that stand in person names but also name villages ("Khan",
+#: "Shah"): a name made only of these and given names is a person's.
+PERSON_NAME_WORDS: frozenset[str] = frozenset("""
+khan shah malik mian sheikh syed sayed haji qazi chaudhry chaudhary rana raja sardar
+nawab baig beg mirza jan gul din ullah khel zai musa isa yaqub ibrahim daud dawood
+suleman sulaiman idrees idris yahya zakariya
+""".split())
+
+#: Tribes and clans of Pakistan and Afghanistan, whose names are also village names
+#: ("the Mengal area"): not taken as a village from the village table.
+TRIBES: frozenset[str] = frozenset("""
+wazir wazirs mehsud mahsud mehsuds afridi afridis orakzai bangash turi turis mohmand
+shinwari achakzai kakar kakars bugti bugtis marri marris mengal mengals raisani
+rind rinds lashari jamali zehri magsi domki khetran mandokhel yousafzai yusufzai
+tarkani utmankhel safi dawar dawars bhittani marwat khattak khattaks jadoon swati
+bizenjo baloch brahui pashtun hazara tajik uzbek durrani ghilzai popalzai barakzai
+alizai noorzai ishaqzai alikozai zadran mangal jaji chamkani salarzai mamund
+""".split())

@@ -9,17 +9,21 @@ as a qualifier so the geocoder can pick the right administrative level.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
 from .gazetteer import Gazetteer
 from .geonames import VARIANT_COUNTRIES as HOME_COUNTRIES
-from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
+from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, ENGLISH_WORDS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
+                      PERSON_NAME_WORDS, TRIBES,
                       JURISDICTION_HEADS, LOCATIVE_WORDS, PORTFOLIO_WORDS, SENTENCE_ADVERBS, NAME_CONNECTORS, NOT_PLACES, ORGANISATION_HEADS, PERSON_CUES,
                       QUALIFIER_KINDS, SPEECH_VERBS, UNIT_WORDS,
                       NAMESAKE_FACILITIES, OFFICE_TITLES, OTHER_COUNTRY_NAMES, PART_WORDS, STREET_WORDS)
 from .records import GazetteerEntry, Mention
 from .sentences import Evidence, sentences
+from .settings import DETAILED_COUNTRIES
+from .settlements import settlement_named_in
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
 _CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
@@ -422,7 +426,7 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
         tokens = _tokens(text, s_start, s_end, gazetteer)
         for r_start, r_end in _runs(tokens):
             found.extend(_run_candidates(tokens, r_start, r_end, (s_start, s_end), article))
-    return _link_neighbours(found, text)
+    return _link_neighbours(_with_villages(found, article), text)
 
 
 def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
@@ -681,3 +685,163 @@ def _candidate(span: list[_Token], sentence: tuple[int, int], qualifier: str, en
     mention = Mention(surface=article.surface(start, end), start=start, end=end,
                       sentence=article.evidence(sentence, start), qualifier=qualifier)
     return Candidate(mention=mention, entries=entries, exact=exact, names_facility=names_facility)
+
+
+# Villages from the settlements table (geo/settlements.py): only for a capitalised span
+# the gazetteer lacks and the words around it give as a place — "X village", "village
+# (of) X", "X tehsil", "tehsil X", "X check post", "the X area of Y", "in X, Y district",
+# "X in Y district" — never for every capitalised word.
+_NAME_WORD = r"[A-Z][a-z]+"
+_SPAN = rf"(?P<name>{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}})"
+# The cue words are found first (a string search, the cheapest pass over a text there is);
+# names are then read in a few dozen characters around each.
+_CUE_WORD = re.compile(r"(?<![A-Za-z])(?i:village|tehsil|check\s?-?post|area|district)(?![A-Za-z])")
+_CUE_SEARCHES = ("village", "tehsil", "post", "area", "district")
+_NAME_BEFORE = re.compile(rf"(?<![{_LETTER}]){_SPAN}\s+$")
+_NAME_AFTER = re.compile(rf"\s+(?:of\s+)?{_SPAN}(?![{_LETTER}])")
+# "in X, Y district" and "X in Y district": X lies in the district named after it.
+_NAME_BEFORE_DISTRICT = re.compile(rf"(?<![{_LETTER}]){_SPAN}(?:,\s+|\s+in\s+(?:the\s+)?)"
+                                   rf"{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}}\s+$")
+_CUE_REACH = 40     # characters before a cue word that a name of three words fits in
+# Cues that say what the span is (a qualifier); "area" and a container only say where it is.
+_QUALIFYING_CUES = {"village": "village", "tehsil": "", "checkpost": ""}
+# What may stand between the village and the district or province it lies in.
+_TO_CONTAINER = re.compile(r"(?:\s+(?i:village|tehsil|check\s?-?post|area))?(?:,\s+|" + _LIES_IN.pattern + ")",
+                           re.IGNORECASE)
+_MAX_VILLAGE_LOOKUPS = 32   # a pasted list of villages costs a bounded number of look-ups
+_NOT_VILLAGE_WORDS = (NOT_PLACES | DEMONYMS | frozenset(QUALIFIER_KINDS) | FACILITY_WORDS | PERSON_CUES
+                      | OFFICE_TITLES | PART_WORDS | SENTENCE_ADVERBS | GROUP_NOUNS | STREET_WORDS
+                      | ORGANISATION_HEADS | PORTFOLIO_WORDS | SPEECH_VERBS | TRIBES | ENGLISH_WORDS
+                      | _OPENING_WORDS)
+_HOME_COUNTRIES = frozenset(DETAILED_COUNTRIES)  # the countries the settlements table covers
+
+
+def _with_villages(found: list[Candidate], article: _Article) -> list[Candidate]:
+    """``found`` and the villages the text gives as places by their context, in text order."""
+    text = article.text
+    taken = [(c.mention.start, c.mention.end) for c in found]   # in text order
+    points = [(c.entries[0].lat, c.entries[0].lon) for c in found
+              if c.exact and len(c.entries) == 1 and c.entries[0].country in _HOME_COUNTRIES
+              and c.entries[0].kind not in ("country", "province", "water")]
+    spans: dict[tuple[int, int], str] = {}
+    for at, after in _cue_words(text):
+        cue = re.sub(r"[\s\-]", "", text[at:after].lower())
+        if cue == "district":
+            match = _NAME_BEFORE_DISTRICT.search(text, max(0, at - 2 * _CUE_REACH), at)
+            cue = "in"
+        else:
+            match = _NAME_BEFORE.search(text, max(0, at - _CUE_REACH), at)
+        if match:
+            # "Levies Kili Ahmad village": the name is the words right before the cue.
+            for start in _word_starts(text, match.start("name"), match.end("name")):
+                spans.setdefault((start, match.end("name")), cue)
+        if cue in ("village", "tehsil") and (match := _NAME_AFTER.match(text, after)):
+            for end in reversed(_word_ends(text, match.start("name"), match.end("name"))):
+                spans.setdefault((match.start("name"), end), cue)
+    added: list[Candidate] = []
+    starts = [lo for lo, _ in taken]
+    text_sentences: list[tuple[int, int]] | None = None
+    last_end = -1   # where the last village found ends (spans come in text order)
+    lookups = 0
+    for (start, end), cue in sorted(spans.items(), key=lambda item: (item[0][0], -item[0][1])):
+        before = bisect.bisect_left(starts, end) - 1
+        if start < last_end or before >= 0 and taken[before][1] > start:
+            continue  # the gazetteer's place, or a village already found there
+        name = text[start:end]
+        if not _may_be_village(name, start, cue, article):
+            continue
+        containers = _containers_after(found, starts, end, article)
+        if cue == "in" and not containers:
+            continue  # "X in Y district" says nothing of X without the district
+        if lookups >= _MAX_VILLAGE_LOOKUPS:
+            break
+        lookups += 1
+        entry = settlement_named_in(name, containers, points)
+        if entry is None:
+            continue
+        if text_sentences is None:
+            text_sentences = sentences(text)
+        at = bisect.bisect_right([lo for lo, _ in text_sentences], start) - 1
+        sentence = text_sentences[at] if at >= 0 else (start, end)
+        mention = Mention(surface=article.surface(start, end), start=start, end=end,
+                          sentence=article.evidence(sentence, start), qualifier=_QUALIFYING_CUES.get(cue, ""))
+        added.append(Candidate(mention=mention, entries=(entry,)))
+        last_end = end
+    if not added:
+        return found
+    return sorted([*found, *added], key=lambda c: c.mention.start)
+
+
+def _cue_words(text: str) -> list[tuple[int, int]]:
+    """Where "village", "tehsil", "check post", "area" and "district" stand, in any case."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lowercase is longer: offsets would drift
+        return [(m.start(), m.end()) for m in _CUE_WORD.finditer(text)]
+    found = []
+    for word in _CUE_SEARCHES:
+        at = lower.find(word)
+        while at >= 0:
+            end = at + len(word)
+            start = at
+            if word == "post":  # "check post", "checkpost", "check-post"
+                if lower.endswith("check", 0, at):
+                    start = at - 5
+                elif lower.endswith(("check ", "check-"), 0, at):
+                    start = at - 6
+                else:
+                    start = -1
+            if (start >= 0 and not (start and lower[start - 1].isascii() and lower[start - 1].isalpha())
+                    and not (end < len(lower) and lower[end].isascii() and lower[end].isalpha())):
+                found.append((start, end))
+            at = lower.find(word, end)
+    return found
+
+
+def _word_starts(text: str, start: int, end: int) -> list[int]:
+    return [start] + [i + 1 for i in range(start, end) if text[i] in " -"]
+
+
+def _word_ends(text: str, start: int, end: int) -> list[int]:
+    return [i for i in range(start, end) if text[i] in " -"] + [end]
+
+
+def _may_be_village(name: str, start: int, cue: str, article: _Article) -> bool:
+    """The guards: a village from the table is no English word, person, tribe or short name."""
+    words = [w.lower() for w in re.split(r"[ \-]", name)]
+    if cue not in _QUALIFYING_CUES and len(name) <= 3:
+        return False  # 52 places are called Kot: three letters need a qualifier
+    if article.gazetteer.is_name(name):
+        return False  # a name the gazetteer holds was judged by the parser, and not taken
+    if any(w in _NOT_VILLAGE_WORDS for w in words):
+        return False  # "Police", "Tank", "Mengal", "Chief": not villages
+    if all(w in GIVEN_NAMES or w in PERSON_NAME_WORDS or w in article.person_words for w in words):
+        return False  # "Ali", "Musa Khan": a person
+    if " ".join(words) in article.person_words:
+        return False
+    if len(words) == 1 and article.is_common_word(name):
+        return False  # a word this article also writes in lowercase
+    line = article.line_start(start)
+    at_sentence_start = line is not None or re.search(r"[.!?:]\s*$", article.text[max(0, start - 3):start])
+    return not (at_sentence_start and cue not in _QUALIFYING_CUES)
+
+
+def _containers_after(found: list[Candidate], starts: list[int], end: int,
+                      article: _Article) -> list[GazetteerEntry]:
+    """The district, province (or, after an area word, town) the text says the span lies in.
+
+    ``starts``: where each of ``found`` starts (sorted), so only the next mention is read.
+    """
+    for candidate in found[bisect.bisect_left(starts, end):]:
+        if candidate.mention.start - end > 60:
+            break
+        gap = article.text[end:candidate.mention.start]
+        match = _TO_CONTAINER.fullmatch(gap)
+        if match is None:
+            break
+        areas = [e for e in candidate.entries if e.kind in ("district", "province", "region")]
+        if candidate.mention.qualifier in ("district", "province"):
+            return areas
+        if ("area" in gap.lower() or "of" in gap.lower()) and not areas:
+            return [e for e in candidate.entries if e.kind in ("city", "town")]
+        return areas
+    return []

@@ -176,3 +176,55 @@ def settlement_within(name: str, container: GazetteerEntry, table: Path = SETTLE
     # The name as written first; a spelling variant only when no place has it.
     found = inside(settlements_named(name, table)) or inside(settlements_named(name, table, variants=True))
     return _entry(found[0]) if len(found) == 1 else None
+
+
+#: Without a district or province named with it, a village must lie this close to one of
+#: the article's other places to be the namesake meant.
+NEAR_OTHERS_KM = 100.0
+
+
+def settlement_named_in(name: str, containers: list[GazetteerEntry], points: list[tuple[float, float]],
+                        table: Path = SETTLEMENTS_TSV) -> GazetteerEntry | None:
+    """The village or neighbourhood called ``name`` that the text means, as a gazetteer entry.
+
+    ``containers``: the district or province the text names with it ("X village in Y
+    district", "in X, Y district") — exact through the table's hierarchy (a village whose
+    district or province is Y), and only then within the area's radius. Without one, the
+    namesake nearest to the article's other places (``points``) within
+    :data:`NEAR_OTHERS_KM`. ``None`` when neither decides. The name is looked up as
+    written: a spelling variant is too weak a reading for a name nothing else knows.
+    """
+    places = [p for p in settlements_named(name, table) if p.place_type in ("locality", "neighbourhood")]
+    if containers:
+        keys = {_area_key(n) for c in containers for n in (c.name, *c.alternate_names)}
+        inside = [p for p in places if ({_area_key(p.district), _area_key(p.province)} - {""}) & keys]
+        if not inside:
+            inside = [p for p in places if any(
+                haversine_km(p.lat, p.lon, c.lat, c.lon) <= c.precision_km for c in containers)]
+        inside = _by_main_name(inside, name)
+        return _entry(inside[0]) if len(inside) == 1 else _nearest(inside, points)
+    near = [p for p in places if any(haversine_km(p.lat, p.lon, lat, lon) <= NEAR_OTHERS_KM for lat, lon in points)]
+    return _nearest(_by_main_name(near, name), points)
+
+
+def _by_main_name(places: list[Settlement], name: str) -> list[Settlement]:
+    """The places whose own name ``name`` is, if any: "Zan Abad" is the Zanabad of Bagrami
+    rather than the hamlet beside it that has "Zanābād" among its other names."""
+    key = fold(name)
+    return [p for p in places if fold(p.name) == key] or places
+
+
+def _area_key(name: str) -> str:
+    key = fold(name)
+    for suffix in ("district", "agency", "tehsil", "province"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            key = key[:-len(suffix)]
+    return key
+
+
+def _nearest(places: list[Settlement], points: list[tuple[float, float]]) -> GazetteerEntry | None:
+    """The place nearest to any of ``points``; ``None`` without points or places."""
+    if not places or not points:
+        return None
+    best = min(places, key=lambda p: min(haversine_km(p.lat, p.lon, lat, lon) for lat, lon in points))
+    return _entry(best)
