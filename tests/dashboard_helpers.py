@@ -8,7 +8,8 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+from urllib.parse import urlparse
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,6 +21,20 @@ APP = str(ROOT / "dashboard.py")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+
+
+def loopback_only(outside: list[str], seen: list[str] | None = None) -> Callable:
+    """A Playwright route handler: requests to this machine go on, every other one is
+    aborted and recorded in ``outside`` (every URL asked for also in ``seen``)."""
+    def route_request(route, request) -> None:
+        if seen is not None:
+            seen.append(request.url)
+        if urlparse(request.url).hostname == "127.0.0.1" or request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(request.url)
+            route.abort()
+    return route_request
 
 
 @pytest.fixture(autouse=True)

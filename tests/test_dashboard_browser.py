@@ -24,7 +24,8 @@ from geo.places import places_in_text
 from layers.build import build_case
 
 from .builtin import ARTICLES_DIR, BUILT_IN, built_in_articles
-from .dashboard_helpers import CHROMIUM, CHROMIUM_ARGS, case_home, free_port, running_server, server_env  # noqa: F401
+from .dashboard_helpers import (CHROMIUM, CHROMIUM_ARGS, case_home, free_port, loopback_only,  # noqa: F401
+                                running_server, server_env)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -90,15 +91,7 @@ def _watched_page(browser, base_url: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     watch = Watch()
 
-    def only_loopback(route, request) -> None:
-        watch.requests.append(request.url)
-        if urlparse(request.url).hostname == "127.0.0.1" or request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            watch.outside.append(request.url)
-            route.abort()
-
-    context.route("**/*", only_loopback)
+    context.route("**/*", loopback_only(watch.outside, watch.requests))
     page = context.new_page()
 
     def on_dialog(dialog) -> None:

@@ -26,7 +26,7 @@ import pytest
 
 from geo.settings import HOME_ENV
 
-from .dashboard_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, running_server
+from .dashboard_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, loopback_only, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "dashboard.py"
@@ -149,13 +149,6 @@ def test_the_server_is_safe_and_the_map_loads(server, browser):
     outside: list[str] = []
     sessions: list = []
 
-    def only_loopback(route, request) -> None:
-        if urlparse(request.url).hostname == "127.0.0.1" or request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            outside.append(request.url)
-            route.abort()
-
     def read_messages(websocket) -> None:
         def on_frame(payload) -> None:
             if isinstance(payload, bytes):
@@ -165,7 +158,7 @@ def test_the_server_is_safe_and_the_map_loads(server, browser):
                     sessions.append(message.new_session.config)
         websocket.on("framereceived", on_frame)
 
-    context.route("**/*", only_loopback)
+    context.route("**/*", loopback_only(outside))
     page = context.new_page()
     page.on("websocket", read_messages)
     try:

@@ -13,28 +13,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
-
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the browser settings and the loopback guard are the tests' own
+from tests.dashboard_helpers import CHROMIUM_ARGS, free_port, loopback_only  # noqa: E402
+
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(port: int, home: Path, timeout: float = 60.0) -> subprocess.Popen:
@@ -99,14 +90,7 @@ def _shoot(options: argparse.Namespace, home: Path) -> int:
             browser = playwright.chromium.launch(executable_path=options.chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": options.width, "height": options.height})
 
-            def only_loopback(route, request) -> None:
-                if urlparse(request.url).hostname == "127.0.0.1" or request.url.startswith(("data:", "blob:")):
-                    route.continue_()
-                else:
-                    outside.append(request.url)
-                    route.abort()
-
-            page.context.route("**/*", only_loopback)
+            page.context.route("**/*", loopback_only(outside))
             started = time.monotonic()
             page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
             frame = page.frame_locator(MAP_FRAME)
