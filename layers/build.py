@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import geopandas as gpd
 
 from geo.articles import Article
 from geo.case_inference import completed_case
+from geo.event_site import SiteCandidate, site_candidates
 from geo.cases import ATTACK_SITE_FILE, ROUTE_FILE, Case
 from geo.claims import IncidentRef
 from geo.gazetteer import Gazetteer
@@ -24,9 +25,6 @@ from .attack_site import (LAYER_COLUMNS as ATTACK_SITE_COLUMNS, attack_site_laye
 from .incidents import INCIDENTS_CSV, SAME_INCIDENT_KM, around_case, incidents_layer
 from .places import merged_places_layer, places_layer
 from .route import ROUTE_COLUMNS, STOP_COLUMNS, route_layer, stops_layer
-
-if TYPE_CHECKING:
-    from geo.event_site import SiteCandidate
 
 #: Layer names in the order they are drawn and exported.
 LAYER_NAMES = ("route", "stops", "attack_site", "incidents", "places", "places_merged")
@@ -73,12 +71,6 @@ class CaseLayers:
 
 #: (article name, text, places found in it): one report as the site inference reads it.
 ReportPlaces = tuple[str, str, Sequence[Place]]
-
-
-def site_candidates(reports: Sequence[ReportPlaces]) -> list[SiteCandidate]:
-    """Where the reports say the incident happened, best first."""
-    from geo.event_site import site_candidates as candidates
-    return candidates(reports)
 
 
 def build_case(case: Case, reports: Sequence[ReportPlaces],
