@@ -12,6 +12,7 @@ import io
 import json
 import os
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -147,6 +148,26 @@ def _map_frame(page):
     return page.locator(MAP_FRAME).element_handle().content_frame()
 
 
+def _map_where(page, condition: str, timeout: float = 30.0):
+    """The map frame once `condition` (JavaScript on the Leaflet map `map_div`) holds.
+
+    Until folium's script has run, `map_div` is the bare <div> of that id, and a re-render
+    replaces the iframe, so the frame is looked up afresh on every try.
+    """
+    deadline = time.monotonic() + timeout
+    check = f"() => typeof map_div !== 'undefined' && typeof map_div.getCenter === 'function' && ({condition})"
+    while True:
+        try:
+            frame = _map_frame(page)
+            if frame is not None and frame.evaluate(check):
+                return frame
+        except sync_api.Error:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the map never met: {condition}")
+        page.wait_for_timeout(250)
+
+
 def test_map_renders_every_layer_without_internet(page):
     frame = _open(page)
     expect = sync_api.expect
@@ -161,7 +182,7 @@ def test_map_renders_every_layer_without_internet(page):
         assert credit in attribution
     expect(frame.locator(".atlas-legend")).to_contain_text("uncertainty area")
     expect(frame.locator(".atlas-legend")).to_contain_text(BUILT_IN.route.legend)
-    map_js = _map_frame(page)
+    map_js = _map_where(page, "true")
     center = map_js.evaluate("() => { const c = map_div.getCenter(); return [c.lat, c.lng, map_div.getZoom()]; }")
     view = BUILT_IN.view
     assert abs(center[0] - view.lat) < 0.05 and abs(center[1] - view.lon) < 0.05 and center[2] == view.zoom
@@ -250,11 +271,9 @@ def test_xss_in_a_pasted_report_runs_nothing(page):
     sync_api.expect(reader).to_contain_text("onerror=\"alert('xss')\"")
     assert reader.locator("img, script").count() == 0
     # The map's popups carry the same sentence, as text.
-    map_js = _map_frame(page)
-    map_js.wait_for_function("""() => Object.values(map_div._layers).some(
+    map_js = _map_where(page, """Object.values(map_div._layers).some(
         l => l.getTooltip && l.getTooltip() && String(l.getTooltip().getContent()).includes('pasted-1.txt')
-             || l.getPopup && l.getPopup() && String(l.getPopup().getContent()).includes('atlasXss'))""",
-                             timeout=30_000)
+             || l.getPopup && l.getPopup() && String(l.getPopup().getContent()).includes('atlasXss'))""")
     map_js.evaluate("""() => { for (const l of Object.values(map_div._layers)) {
         if (l.getPopup && l.getPopup() && String(l.getPopup().getContent()).includes('atlasXss')) {
             l.openPopup(); return true; } } return false; }""")
@@ -286,8 +305,7 @@ def test_a_long_paste_with_no_sentence_end_is_added_and_can_be_removed(page):
 def test_picking_a_place_in_the_reader_centres_the_map(page):
     _open(page)
     _choose(page, "Centre the map on a place in this report", "Peshawar")
-    map_js = _map_frame(page)
-    map_js.wait_for_function("() => Math.abs(map_div.getCenter().lat - 34.0) < 0.1", timeout=30_000)
+    map_js = _map_where(page, "Math.abs(map_div.getCenter().lat - 34.0) < 0.1")
     center = map_js.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
     assert abs(center[1] - 71.5) < 0.2 and center[2] == 10
 
@@ -424,8 +442,7 @@ def test_a_case_made_from_a_pasted_report_is_there_after_a_restart(browser, tmp_
         sync_api.expect(page.get_by_role("combobox", name="Report", exact=True)).to_have_value("pasted-1.txt")
         sync_api.expect(page.locator(".atlas-article")).to_contain_text("suicide bomber blew himself up")
         # The map opens on the case's site, near Peshawar.
-        map_js = _map_frame(page)
-        map_js.wait_for_function("() => Math.abs(map_div.getCenter().lat - 34.0) < 0.3", timeout=30_000)
+        map_js = _map_where(page, "Math.abs(map_div.getCenter().lat - 34.0) < 0.3")
         center = map_js.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
         assert abs(center[1] - 71.55) < 0.3 and center[2] == 9
         # A link names the case: opened afresh, it shows the case at once.
