@@ -38,6 +38,11 @@ APP_DIR = Path(__file__).resolve().parent
 VENDOR_DIR = APP_DIR / "static" / "vendor"
 MAP_KEY = "atlas_map"
 LAYER_KEYS = tuple(filters.LAYER_LABELS)
+#: What a layer's checkbox explains when hovered.
+LAYER_HELP = {
+    "areas": "The outline of every district and province the reports name (Who's On First). "
+             "A case whose reports name none has no outlines to show.",
+}
 
 LOG = logging.getLogger("incident_atlas.dashboard")
 
@@ -69,7 +74,12 @@ def bump_generation() -> None:
 
 
 def sync_layers_from_map(map_key: str, keys: tuple[str, ...]) -> None:
-    """Apply a switch made in the map's own layer control to the sidebar (and so the URL)."""
+    """Apply a switch made in the map's own layer control to the sidebar (and so the URL).
+
+    ``keys``: the overlays that map has. A layer it does not offer (a case without a route,
+    or whose reports name no district) is left as the sidebar has it: the map's report
+    cannot say whether it is wanted.
+    """
     value = st.session_state.get(map_key) or {}
     shown = filters.layers_from_map(value.get("selected_layers"), st.session_state["layers_generation"], keys)
     if shown is None or all(st.session_state[f"show_{key}"] == on for key, on in shown.items()):
@@ -170,7 +180,7 @@ def draw_sidebar(case: Case, cases: dict[str, Case], list_errors: list[str], bou
         st.subheader("Layers")
         for key, label in filters.LAYER_LABELS.items():
             if key != "route" or case.has_route:  # a case without a route has nothing to switch
-                st.checkbox(label, key=f"show_{key}", on_change=bump_generation)
+                st.checkbox(label, key=f"show_{key}", on_change=bump_generation, help=LAYER_HELP.get(key))
         st.checkbox("Online OpenStreetMap tiles (needs internet)", key="online_tiles",
                     help="Off: the map uses the tiles shipped with the app (zoom 0–6) and works offline. "
                          "On: your browser fetches tiles from tile.openstreetmap.org. A link never switches it on.")
@@ -319,7 +329,7 @@ def main() -> None:
     view_center, view_zoom = state["map_view"]
     st_folium(parts.base, key=MAP_KEY, height=620, use_container_width=True, returned_objects=["selected_layers"],
               feature_group_to_add=parts.overlays, layer_control=parts.control, center=view_center, zoom=view_zoom,
-              on_change=partial(sync_layers_from_map, MAP_KEY, LAYER_KEYS))
+              on_change=partial(sync_layers_from_map, MAP_KEY, tuple(overlay.key for overlay in parts.overlays)))
     if asset_status.get("error"):
         st.error(filters.plain_text(f"The map cannot load: {asset_status['error']}"))
     elif not asset_status["tiles"]:

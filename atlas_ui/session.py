@@ -22,6 +22,7 @@ from geo.records import Place
 # Looked up on the module at each call, as the script's own imports are on each run:
 # a stand-in set on ``layers.places`` (a test's) applies.
 from layers import places as place_layers
+from layers.areas import areas_layer
 from layers.build import CaseLayers, build_case, incident_ref
 
 from . import case_panel, case_store, filters, reports
@@ -140,7 +141,8 @@ def session_layers(shared: dict[str, gpd.GeoDataFrame], built_in_places: list[Pl
         return cached[1]
     places = built_in_places + [place for analysis in added for place in analysis.places]
     layers = {**shared, "places": place_layers.places_layer(places),
-              "places_merged": place_layers.merged_places_layer(places)}
+              "places_merged": place_layers.merged_places_layer(places),
+              "areas": areas_layer(places)}
     st.session_state[ADDED_LAYERS_CACHE] = (key, layers)
     return layers
 

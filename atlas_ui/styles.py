@@ -35,6 +35,19 @@ BEST_ESTIMATE_STYLE = {"radius": 9, "color": "#000000", "weight": 2, "fillColor"
 CANDIDATE_STYLE = {"radius": 5, "color": ATTACK_COLOR, "weight": 2, "fillColor": "#ffffff",
                    "fillOpacity": 1, "className": "atlas-attack-candidate"}
 
+#: Outlines of the districts and provinces the reports name: drawn under everything else,
+#: dashed and all but unfilled so the route, the site and the places stay readable. A
+#: province is a long dash with no fill (hovering inside it must not raise its tooltip
+#: over the whole map); a district a finer, shorter dash with a faint tint.
+AREA_COLORS: dict[str, str] = {"province": "#8c510a", "district": "#01665e"}
+AREA_STYLES: dict[str, dict] = {
+    "province": {"color": AREA_COLORS["province"], "weight": 2.5, "opacity": 0.75, "dashArray": "10 6",
+                 "fill": False, "className": "atlas-area atlas-area-province"},
+    "district": {"color": AREA_COLORS["district"], "weight": 1.5, "opacity": 0.9, "dashArray": "4 4",
+                 "fillColor": AREA_COLORS["district"], "fillOpacity": 0.06,
+                 "className": "atlas-area atlas-area-district"},
+}
+
 
 def stop_style(principal: bool, estimate: bool) -> dict:
     """Principal stops are larger; a dashed ring means the position is an estimate."""

@@ -31,6 +31,20 @@ PLACE_ZOOM = 10
 TABLE_ROWS = 1_000
 #: The incidents table's first columns: how each incident relates to the case.
 CASE_COLUMNS = ["is_case", "distance_km", "before_case"]
+#: What each downloadable file holds (shown when its button is hovered).
+DOWNLOAD_HELP: dict[str, str] = {
+    "areas.geojson": "The outline (polygon) of each district and province the reports name, with the reports "
+                     "that name it and the source of the place and of its outline (Who's On First).",
+    "route.geojson": "The route as one line through its stops, in order.",
+    "stops.geojson": "The route's stops and stations, with their precision and sources.",
+    "attack_site.geojson": "The best estimate of the attack site, its uncertainty area and every candidate position.",
+    "incidents.geojson": "Every past incident in the dataset, with its distance from this case's site.",
+    "places.geojson": "One point per place and report that names it, with the sentences that name it.",
+    "places_merged.geojson": "One point per place, with every report and sentence that names it.",
+    ALL_LAYERS_NAME: "Every layer above in one file (a layer column says which).",
+    GEOPACKAGE_NAME: "Every layer as a table of one GeoPackage (for QGIS and other GIS software).",
+    CASE_RECORD_NAME: "What the case is: title, date, kind, best-estimate site and the reports used.",
+}
 
 
 # --- callbacks (they run before the rerun, so they may set widget state) ------------------
@@ -163,7 +177,8 @@ def draw_downloads(case: Case, layers: dict[str, gpd.GeoDataFrame], record: byte
         data = (partial(built_in_export_file, *built_in_export, file_name) if built_in_export is not None
                 else partial(session_export_file, layers, record, file_name))
         columns[number % 4].download_button(file_name, data=data, file_name=file_name, mime=mime,
-                                            on_click="ignore", key=f"download_{file_name}")
+                                            on_click="ignore", key=f"download_{file_name}",
+                                            help=DOWNLOAD_HELP.get(file_name))
     st.download_button("Whole case (.zip)", key="download_case_zip", mime="application/zip", on_click="ignore",
                        file_name=f"{case.id}.zip",
                        data=partial(zip_with_layers, case, layers, record, articles))
@@ -177,5 +192,6 @@ def draw_about(case: Case, article_count: int, added_count: int) -> None:
     st.table(pd.DataFrame(catalog.datasets(case, article_count=article_count, uploaded=added_count))
              .map(filters.plain_text))
     st.caption("Place data © GeoNames (CC BY 4.0). Map tiles and data © OpenStreetMap contributors (ODbL). "
-               "Country outlines: Natural Earth (public domain). Disputed figures keep every version; "
+               "Country outlines: Natural Earth (public domain). "
+               f"{catalog.AREA_OUTLINES_CREDIT}. Disputed figures keep every version; "
                "unclaimed attacks stay unclaimed.")

@@ -33,7 +33,7 @@ from layers.route import km_post_column
 
 from . import basemap
 from .filters import CLAIM_LABELS, LAYER_LABELS, highest_killed
-from .styles import (ATTACK_COLOR, BEST_ESTIMATE_STYLE, CANDIDATE_STYLE, CLAIM_COLORS, KILLED_CLASSES,
+from .styles import (AREA_STYLES, ATTACK_COLOR, BEST_ESTIMATE_STYLE, CANDIDATE_STYLE, CLAIM_COLORS, KILLED_CLASSES,
                      KIND_COLORS, ROUTE_COLOR, ROUTE_STYLE, UNCERTAINTY_STYLE, incident_style,
                      kind_css, killed_class, stop_style)
 
@@ -121,7 +121,9 @@ def escape(value: object) -> str:
     return html.escape(_text(value), quote=True)
 
 
-_URL = re.compile(r"https?://[^\s,;()<>\"']+[^\s,;()<>\"'.]")
+#: An http(s) URL: a comma is part of it when no space follows ("…/wiki/Mir_Ali,_Pakistan"),
+#: one followed by a space separates it from the next source.
+_URL = re.compile(r"https?://(?:[^\s,;()<>\"']|,(?=[^\s,;()<>\"']))+[^\s,;()<>\"'.]")
 
 
 def linkify(text: object) -> str:
@@ -186,7 +188,8 @@ class AtlasLayer(folium.FeatureGroup):
     """One switchable overlay: GeoJSON shapes and/or point rows, with pre-escaped popups.
 
     ``rows`` are ``[lat, lon, style_index, tooltip_html, popup_html]``; ``shapes`` is a
-    FeatureCollection whose features carry ``s`` (style index), ``t`` and ``p``.
+    FeatureCollection whose features carry ``s`` (style index), ``t`` and ``p``, drawn in
+    the map pane ``pane`` when one is given (see :class:`AtlasPanes`).
     ``compact`` is the form for very many points (see :func:`compact_incidents`): integer
     rows and a table of escaped place names, popups assembled only when one is opened.
     The ``_url``/``wmsParams`` tags let streamlit-folium report the overlay when it is
@@ -204,6 +207,9 @@ class AtlasLayer(folium.FeatureGroup):
             }
             {%- if this.shapes %}
             L.geoJSON({{ this.shapes_json }}, {
+                {%- if this.pane %}
+                pane: {{ this.pane|tojson }},
+                {%- endif %}
                 style: function (f) { return styles[f.properties.s]; },
                 onEachFeature: function (f, layer) { bind(layer, f.properties.t, f.properties.p); }
             }).addTo(group);
@@ -226,7 +232,7 @@ class AtlasLayer(folium.FeatureGroup):
                 if (s.diamond) {
                     // Leaflet positions marker icons with a CSS transform, so the
                     // 45-degree turn goes on an inner element.
-                    marker = L.marker([r[0], r[1]], {pane: "atlasPlaces", icon: L.divIcon({
+                    marker = L.marker([r[0], r[1]], {pane: {{ this.places_pane|tojson }}, icon: L.divIcon({
                         className: "atlas-place", iconSize: [s.size, s.size],
                         html: '<span class="atlas-diamond ' + s.diamond + '"></span>'})});
                 } else {
@@ -273,9 +279,12 @@ class AtlasLayer(folium.FeatureGroup):
 
     def __init__(self, key: str, name: str, *, styles: Sequence[dict] = (),
                  rows: Sequence[Sequence[Any]] = (), shapes: dict | None = None,
-                 compact: dict | None = None, cluster: bool = False, show: bool = True) -> None:
+                 compact: dict | None = None, cluster: bool = False, show: bool = True,
+                 pane: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self.key = key
+        self.pane = pane
+        self.places_pane = PLACES_PANE
         self.styles = list(styles)
         self.rows = list(rows)
         self.shapes = shapes
@@ -329,19 +338,27 @@ class Attribution(MacroElement):
         self.text = text
 
 
-class PlacesPane(MacroElement):
-    """A map pane for the place diamonds just below the circles and lines, so a place
-    never covers the attack site or an incident drawn at the same spot."""
+#: Map panes below Leaflet's overlay pane (z-index 400, the circles and lines): the place
+#: diamonds just below it, so a place never covers the attack site or an incident drawn at
+#: the same spot, and the district and province outlines below the diamonds, so an outline
+#: (or a district's faint fill) never covers, or takes the clicks of, anything else.
+AREAS_PANE, PLACES_PANE = "atlasAreas", "atlasPlaces"
+
+
+class AtlasPanes(MacroElement):
+    """Creates the map panes of :data:`AREAS_PANE` and :data:`PLACES_PANE`."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.createPane("atlasPlaces").style.zIndex = 390;
+        {{ this._parent.get_name() }}.createPane({{ this.areas|tojson }}).style.zIndex = 380;
+        {{ this._parent.get_name() }}.createPane({{ this.places|tojson }}).style.zIndex = 390;
         {% endmacro %}
     """)
 
     def __init__(self) -> None:
         super().__init__()
-        self._name = "PlacesPane"
+        self._name = "AtlasPanes"
+        self.areas, self.places = AREAS_PANE, PLACES_PANE
 
 
 class Legend(MacroElement):
@@ -434,6 +451,40 @@ def _point(geometry: Any, digits: int = 5) -> tuple[float, float]:
 def _shape_feature(geometry: Any, style: int, tooltip: str, popup: str) -> dict:
     return {"type": "Feature", "geometry": geometry.__geo_interface__,
             "properties": {"s": style, "t": tooltip, "p": popup}}
+
+
+def _area_style(kind: object) -> str:
+    """The key of :data:`AREA_STYLES` for an area's kind (a region is drawn as a province)."""
+    return "province" if _text(kind) in ("province", "region") else "district"
+
+
+def areas_overlay(areas: gpd.GeoDataFrame, show: bool = True) -> AtlasLayer:
+    """The outline of each district and province the reports name, under every other overlay.
+
+    Provinces come first in the layer, so a district is drawn over the province that holds
+    it. The popup names the area, its kind and province, the reports that name it and
+    where both the place and its outline come from.
+    """
+    name = f"{LAYER_LABELS['areas']} ({len(areas)})"
+    if not show:
+        return AtlasLayer("areas", name, show=False)
+    style_keys = list(AREA_STYLES)
+    features = []
+    for area in areas.itertuples():
+        kind = _text(area.kind)
+        province = _text(area.admin1)
+        articles = [_text(article) for article in area.articles]
+        popup = popup_html(area.name, [
+            ("Kind", kind),
+            ("Province", province if province != _text(area.name) else ""),
+            ("Country", area.country),
+            ("Named in", f"{area.article_count} report(s): {', '.join(articles)}"),
+            ("Mentions", area.mention_count)],
+            sources=f"Place: {_text(area.source)} · Outline: {_text(area.outline)}")
+        tooltip = escape(f"{area.name} · {kind}")
+        features.append(_shape_feature(area.geometry, style_keys.index(_area_style(kind)), tooltip, popup))
+    return AtlasLayer("areas", name, styles=[AREA_STYLES[key] for key in style_keys], pane=AREAS_PANE,
+                      shapes={"type": "FeatureCollection", "features": features})
 
 
 def route_overlay(route: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, show: bool = True) -> AtlasLayer:
@@ -624,9 +675,18 @@ def _circle(fill: str, stroke: str, radius: float = 5, dash: str = "") -> str:
             f'fill="{fill}" stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>')
 
 
-def legend_html(route_legend: str | None = None) -> str:
+def _outline(style: dict) -> str:
+    """A legend key for a district or province outline: a small dashed rectangle in its style."""
+    fill = style.get("fillColor", "none") if style.get("fill", True) else "none"
+    return (f'<svg width="22" height="14"><rect x="1.5" y="1.5" width="19" height="11" fill="{fill}" '
+            f'fill-opacity="{min(1.0, style.get("fillOpacity", 0) * 3):g}" stroke="{style["color"]}" '
+            f'stroke-width="{style["weight"]:g}" stroke-dasharray="{style["dashArray"]}"/></svg>')
+
+
+def legend_html(route_legend: str | None = None, areas: bool = True) -> str:
     """The legend: every symbol the map draws; the route section only for a case with a
-    route (``route_legend`` names its line, from the case's settings; escaped)."""
+    route (``route_legend`` names its line, from the case's settings; escaped), the
+    outlines' section only when the map draws district or province outlines (``areas``)."""
     line = f'<svg width="22" height="10"><line x1="0" y1="5" x2="22" y2="5" stroke="{ROUTE_COLOR}" stroke-width="3"/></svg>'
     area = (f'<svg width="22" height="14"><rect x="1" y="1" width="20" height="12" fill="{ATTACK_COLOR}" '
             f'fill-opacity="0.15" stroke="{ATTACK_COLOR}" stroke-width="2" stroke-dasharray="4 3"/></svg>')
@@ -646,6 +706,9 @@ def legend_html(route_legend: str | None = None) -> str:
             ('<span class="atlas-cluster-key">12</span>', "group of nearby incidents")]),
         ("Places mentioned", [(f'<span class="atlas-key"><span class="atlas-diamond atlas-kind-{kind}"></span></span>', kind)
                               for kind in KIND_COLORS]),
+        *([("Districts and provinces named", [(_outline(AREA_STYLES["province"]), "province outline"),
+                                              (_outline(AREA_STYLES["district"]), "district outline")])]
+          if areas else []),
     ]
     def section(title: str, items: list[tuple[str, str]]) -> str:
         # Place kinds are many and short: two columns keep the legend low.
@@ -682,6 +745,9 @@ MAP_CSS = """
 .atlas-popup ul { margin: 2px 0; padding-left: 16px; font-size: 12px; }
 .atlas-popup .atlas-sources p { margin: 2px 0; font-size: 11px; word-break: break-all; }
 .atlas-popup .atlas-more { margin: 0; font-size: 11px; color: #555; }
+/* District and province outlines: the one under the pointer (its tooltip's) stands out. */
+.atlas-area:hover { stroke-opacity: 1; }
+.atlas-area-district:hover { fill-opacity: 0.18; }
 """ + kind_css() + "\n</style>"
 
 
@@ -701,11 +767,12 @@ class MapParts:
 
 
 def base_map(asset_base: str, online_tiles: bool = False, center: tuple[float, float] = WORLD_VIEW[0],
-             zoom: int = WORLD_VIEW[1], route_legend: str | None = None) -> folium.Map:
+             zoom: int = WORLD_VIEW[1], route_legend: str | None = None, areas: bool = True) -> folium.Map:
     """The map without overlays: local tiles (optionally online OSM), outlines, legend, credits.
 
     ``asset_base`` is the URL of ``static/vendor`` as the browser sees it; ``center`` and
-    ``zoom`` come from the case (:func:`case_view`), ``route_legend`` from its route.
+    ``zoom`` come from the case (:func:`case_view`), ``route_legend`` from its route;
+    ``areas``: whether the legend explains the district and province outlines.
     """
     fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, min_zoom=2, max_zoom=MAX_ZOOM,
                       control_scale=True, font_size="12px")
@@ -722,9 +789,10 @@ def base_map(asset_base: str, online_tiles: bool = False, center: tuple[float, f
         folium.TileLayer(ONLINE_TILES, attr=basemap.OSM_ATTRIBUTION, name="OpenStreetMap, online",
                          max_zoom=MAX_ZOOM).add_to(fmap)
     CountryOutlines(f"{asset_base}/{basemap.OUTLINES_FILE}").add_to(fmap)
-    fmap.add_child(Attribution(f"{basemap.GEONAMES_ATTRIBUTION} · {basemap.NATURAL_EARTH_ATTRIBUTION}"))
-    fmap.add_child(PlacesPane())
-    fmap.add_child(Legend(legend_html(route_legend)))
+    credits = [basemap.GEONAMES_ATTRIBUTION, basemap.NATURAL_EARTH_ATTRIBUTION, *([basemap.WOF_ATTRIBUTION] if areas else [])]
+    fmap.add_child(Attribution(" · ".join(credits)))
+    fmap.add_child(AtlasPanes())
+    fmap.add_child(Legend(legend_html(route_legend, areas)))
     fmap.get_root().header.add_child(Element(MAP_CSS), name="atlas_css")
     return fmap
 
@@ -738,17 +806,22 @@ def build_map(layers: Mapping[str, gpd.GeoDataFrame], incidents: gpd.GeoDataFram
     ``incidents`` is the filtered incident frame; ``layers["incidents"]`` gives the total
     (the case's own incident is counted in neither: the attack site shows it).
     """
-    # Drawn in this order: the attack site last, on top of the incident recorded at the same spot.
-    # A case without a route gets no route overlay, so the layer control does not offer one.
+    # Drawn in this order: the district and province outlines first, under everything (in a
+    # pane of their own below the rest, too), the attack site last, on top of the incident
+    # recorded at the same spot. A case without a route, or whose reports name no district
+    # or province with an outline, gets no such overlay: the layer control offers none.
     has_route = not (layers["route"].empty and layers["stops"].empty)
+    areas = layers.get("areas")
+    has_areas = areas is not None and not areas.empty
     overlays = [
+        *([areas_overlay(areas, visible.get("areas", True))] if has_areas else []),
         *([route_overlay(layers["route"], layers["stops"], visible.get("route", True))] if has_route else []),
         places_overlay(layers["places_merged"], visible.get("places", True)),
         incidents_overlay(incidents, len(not_the_case(layers["incidents"])), visible.get("incidents", True)),
         attack_site_overlay(layers["attack_site"], visible.get("attack_site", True)),
     ]
     center, zoom = view
-    return MapParts(base_map(asset_base, online_tiles, center, zoom, route_legend), overlays,
+    return MapParts(base_map(asset_base, online_tiles, center, zoom, route_legend, has_areas), overlays,
                     AtlasLayerControl(generation))
 
 

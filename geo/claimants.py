@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .settings import DATA_DIR
+from .settings import CLAIMANTS_CSV, COUNTRIES_CSV
 
-CLAIMANTS_CSV = DATA_DIR / "claimants.csv"
-COUNTRIES_CSV = DATA_DIR / "gazetteer_countries.csv"
 #: The label of "the group said" when the report names no known group.
 UNNAMED_GROUP = "militant group"
 

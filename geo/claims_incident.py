@@ -23,9 +23,8 @@ from .incident_words import (
     MONTHS,
     RECALL_CUES,
 )
-from .settings import DATA_DIR
+from .settings import INCIDENTS_CSV
 
-INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 OTHER_INCIDENT = "other"
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 # The word right after a number, if it starts within two characters of it.

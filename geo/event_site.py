@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from . import _event_words as words
 from . import cases, incident_words
+from .areas import outline_of
 from .gazetteer import haversine_km
 from .records import KINDS, GazetteerEntry, Mention, Place
 from .sentences import ELLIPSIS, sentences
@@ -47,6 +48,7 @@ class SiteCandidate:
     supported_by: str  # "[report.txt] sentence … | [other.txt] sentence …"
     sources: str       # "article:report.txt article:other.txt"
     in_gazetteer: bool  # False when the named place is unknown and placed at its container
+    outline_id: int = 0  # the district's or province's outline (geo.areas) that is its uncertainty, if any
 
 
 Report = tuple[str, str, Sequence[Place]]
@@ -330,8 +332,13 @@ def _support_contained(ranked: list[_Pooled]) -> None:
             outer = other.local
             if other is pool or _rank(outer.kind) >= _rank(inner.kind) or not outer.in_gazetteer:
                 continue
-            reach = max(outer.entry.precision_km, 10.0)
-            if haversine_km(inner.entry.lat, inner.entry.lon, outer.entry.lat, outer.entry.lon) <= reach:
+            outline = outline_of(outer.entry)
+            if outline is not None:
+                inside = outline.holds(inner.entry.lat, inner.entry.lon)
+            else:
+                reach = max(outer.entry.precision_km, 10.0)
+                inside = haversine_km(inner.entry.lat, inner.entry.lon, outer.entry.lat, outer.entry.lon) <= reach
+            if inside:
                 pool.score += _SUPPORT * score
 
 
@@ -343,6 +350,8 @@ def _as_candidates(ranked: list[_Pooled]) -> list[SiteCandidate]:
         precision = local.entry.precision_km
         if pool.distance_km is not None:
             precision = max(precision, pool.distance_km)
+        # A district or province (or a name placed at one) is uncertain by its outline, not a circle.
+        outline = outline_of(local.entry) if pool.distance_km is None else None
         slug = cases.slug(local.name, limit=None) or "site"
         ident, n = slug, 2
         while ident in used:
@@ -355,7 +364,7 @@ def _as_candidates(ranked: list[_Pooled]) -> list[SiteCandidate]:
             precision_km=round(precision, 3), score=round(pool.score, 4), basis=_basis(pool, precision),
             supported_by=" | ".join(shown),
             sources=" ".join(dict.fromkeys(f"article:{r}" for r in pool.reports)),
-            in_gazetteer=local.in_gazetteer))
+            in_gazetteer=local.in_gazetteer, outline_id=outline.wof_id if outline else 0))
     return result
 
 

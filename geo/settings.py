@@ -44,6 +44,18 @@ def _data_dir() -> Path:
 DATA_DIR = _data_dir()
 #: The built-in cases, one folder each (see ``geo.cases``).
 BUILT_IN_CASES_DIR = DATA_DIR / "cases"
+#: The gazetteer: GeoNames places, countries, and the curated overlay read first (``geo.gazetteer``).
+GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
+COUNTRIES_CSV = DATA_DIR / "gazetteer_countries.csv"
+OVERLAY_CSV = DATA_DIR / "gazetteer.csv"
+#: Villages, neighbourhoods, districts and provinces of the detailed countries (``geo.settlements``).
+SETTLEMENTS_TSV = DATA_DIR / "settlements.tsv.gz"
+#: Outlines of those districts and provinces (``geo.areas``).
+AREAS_GEOJSON = DATA_DIR / "areas.geojson.gz"
+#: Past incidents (``layers.incidents``, ``geo.claims_incident``).
+INCIDENTS_CSV = DATA_DIR / "incidents.csv"
+#: Who claims or reports figures, and what kind of claimant each is (``geo.claimants``).
+CLAIMANTS_CSV = DATA_DIR / "claimants.csv"
 
 #: The country the reporting is about (ISO 3166-1 alpha-2): places there win a tie
 #: against namesakes abroad, its names are matched by spelling variant, and the online

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .areas import holds
 from .gazetteer import haversine_km
 from .records import GazetteerEntry
-from .settings import DATA_DIR, cache_dir
+from .settings import SETTLEMENTS_TSV, cache_dir
 from .spelling import fold, is_variant, skeleton
 
-SETTLEMENTS_TSV = DATA_DIR / "settlements.tsv.gz"
 SOURCE = "GeoNames (CC BY 4.0) via Who's On First (CC BY 4.0), wof:id {}"
 #: Changes when the index's layout does, so an index of an older layout is not read.
 INDEX_VERSION = 2
@@ -171,7 +171,7 @@ def settlement_within(name: str, container: GazetteerEntry, table: Path = SETTLE
     def inside(places: list[Settlement]) -> list[Settlement]:
         return [place for place in places if place.place_type in ("locality", "neighbourhood")
                 and (container_key in (fold(place.district), fold(place.province))
-                     or haversine_km(place.lat, place.lon, container.lat, container.lon) <= container.precision_km)]
+                     or holds(container, place.lat, place.lon))]
 
     # The name as written first; a spelling variant only when no place has it.
     found = inside(settlements_named(name, table)) or inside(settlements_named(name, table, variants=True))
@@ -189,7 +189,7 @@ def settlement_named_in(name: str, containers: list[GazetteerEntry], points: lis
 
     ``containers``: the district or province the text names with it ("X village in Y
     district", "in X, Y district") — exact through the table's hierarchy (a village whose
-    district or province is Y), and only then within the area's radius. Without one, the
+    district or province is Y), and only then within the area's outline (or radius). Without one, the
     namesake nearest to the article's other places (``points``) within
     :data:`NEAR_OTHERS_KM`. ``None`` when neither decides. The name is looked up as
     written: a spelling variant is too weak a reading for a name nothing else knows.
@@ -199,12 +199,36 @@ def settlement_named_in(name: str, containers: list[GazetteerEntry], points: lis
         keys = {_area_key(n) for c in containers for n in (c.name, *c.alternate_names)}
         inside = [p for p in places if ({_area_key(p.district), _area_key(p.province)} - {""}) & keys]
         if not inside:
-            inside = [p for p in places if any(
-                haversine_km(p.lat, p.lon, c.lat, c.lon) <= c.precision_km for c in containers)]
+            inside = [p for p in places if any(holds(c, p.lat, p.lon) for c in containers)]
         inside = _by_main_name(inside, name)
         return _entry(inside[0]) if len(inside) == 1 else _nearest(inside, points)
     near = [p for p in places if any(haversine_km(p.lat, p.lon, lat, lon) <= NEAR_OTHERS_KM for lat, lon in points)]
     return _nearest(_by_main_name(near, name), points)
+
+
+#: Without a province named with it, a district must lie this close to one of the
+#: article's other places (districts are wide; their points are their centres).
+DISTRICT_NEAR_OTHERS_KM = 80.0
+
+
+def district_named_in(name: str, containers: list[GazetteerEntry], points: list[tuple[float, float]],
+                      table: Path = SETTLEMENTS_TSV) -> GazetteerEntry | None:
+    """The district called ``name`` that the text means ("Behsud district of Nangarhar"), as
+    a gazetteer entry; ``None`` unless the province named with it, or nearness to the
+    article's other places, decides.
+
+    A district of the table is also known by the names of the districts it was split from
+    ("Fayz abad" among Argo's other names), so a name that is some district's own name
+    means that district only.
+    """
+    places = _by_main_name([p for p in settlements_named(name, table) if p.place_type == "district"], name)
+    if containers:
+        keys = {_area_key(n) for c in containers for n in (c.name, *c.alternate_names)}
+        inside = [p for p in places if _area_key(p.province) in keys or any(holds(c, p.lat, p.lon) for c in containers)]
+        return _entry(inside[0]) if len(inside) == 1 else None
+    near = [p for p in places
+            if any(haversine_km(p.lat, p.lon, lat, lon) <= DISTRICT_NEAR_OTHERS_KM for lat, lon in points)]
+    return _entry(near[0]) if len(near) == 1 else None
 
 
 def _by_main_name(places: list[Settlement], name: str) -> list[Settlement]:

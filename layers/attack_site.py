@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Sequence
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from pyproj import Geod
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from geo.areas import outline_by_id
 from geo.cases import CaseError
 
 from ._frames import WGS84, empty_layer, filled, numbers, points_frame, read_csv, shown_name, yes
@@ -59,8 +62,9 @@ def inferred_frame(candidates: Sequence[SiteCandidate]) -> gpd.GeoDataFrame:
         candidates = [c for c in candidates if c.score >= floor]
     rows = [{"id": c.id, "label": c.label, "lat": c.lat, "lon": c.lon, "precision_km": float(c.precision_km),
              "best_estimate": number == 0, "basis": c.basis, "supported_by": c.supported_by,
-             "sources": c.sources} for number, c in enumerate(candidates)]
-    frame = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS).astype({"lat": float, "lon": float, "precision_km": float})
+             "sources": c.sources, "outline_id": c.outline_id} for number, c in enumerate(candidates)]
+    frame = pd.DataFrame(rows, columns=[*CANDIDATE_COLUMNS, "outline_id"]).astype(
+        {"lat": float, "lon": float, "precision_km": float, "outline_id": int})
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
 
 
@@ -93,14 +97,27 @@ def merged_candidates(curated: gpd.GeoDataFrame | None, inferred: gpd.GeoDataFra
     return gpd.GeoDataFrame(combined, geometry="geometry", crs=WGS84)
 
 
+def _outline(candidate: pd.Series) -> BaseGeometry | None:
+    """The district's or province's outline a candidate is uncertain by, if it has one."""
+    wof_id = candidate.get("outline_id", 0)
+    if pd.isna(wof_id) or not wof_id:
+        return None
+    outline = outline_by_id(int(wof_id))
+    return outline.geometry if outline is not None else None
+
+
 def uncertainty_area(candidates: gpd.GeoDataFrame) -> tuple[object, list[str]]:
     """The convex hull of the specific candidates' precision circles, and their ids.
 
-    With no specific candidate, the best estimate's own circle.
+    With no specific candidate, the best estimate's own area: the outline of its
+    district or province when it is one (or a name placed at one), else its circle.
     """
     specific = candidates[candidates["precision_km"] <= SPECIFIC_PRECISION_KM]
     if specific.empty:
         specific = candidates[candidates["best_estimate"]]
+        outline = _outline(specific.iloc[0])
+        if outline is not None:
+            return shapely.orient_polygons(outline, exterior_cw=False), sorted(specific["id"])
     projected = specific.to_crs(specific.estimate_utm_crs())
     circles = projected.geometry.buffer(projected["precision_km"] * 1000, quad_segs=16)
     hull = gpd.GeoSeries([circles.union_all().convex_hull], crs=projected.crs).to_crs(WGS84)
@@ -118,6 +135,7 @@ def attack_site_layer(candidates: gpd.GeoDataFrame, area_source: str = "") -> gp
     best = candidates[candidates["best_estimate"]].iloc[0]
     area, covered = uncertainty_area(candidates)
     vague = covered == [best["id"]] and best["precision_km"] > SPECIFIC_PRECISION_KM
+    outlined = vague and _outline(best) is not None
     rows = [
         {"role": "best_estimate", "id": best["id"], "label": best["label"],
          "precision_km": best["precision_km"], "basis": best["basis"],
@@ -129,6 +147,8 @@ def attack_site_layer(candidates: gpd.GeoDataFrame, area_source: str = "") -> gp
          "precision_km": None,
          "basis": f"Convex hull of the precision circles of the candidates at most "
                   f"{SPECIFIC_PRECISION_KM:g} km uncertain: {', '.join(covered)}." if not vague
+         else f"The outline of {best['label']} ({outline_by_id(int(best['outline_id'])).source}): no "
+              f"candidate is placed within {SPECIFIC_PRECISION_KM:g} km." if outlined
          else f"The best estimate's precision circle ({best['precision_km']:g} km): no candidate is "
               f"placed within {SPECIFIC_PRECISION_KM:g} km.",
          "supported_by": "derived from the candidates", "sources": area_source or "derived",

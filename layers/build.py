@@ -20,6 +20,7 @@ from geo.records import Place
 from geo.settings import DATA_DIR, HOME_COUNTRY
 
 from ._frames import empty_layer
+from .areas import areas_layer
 from .attack_site import (LAYER_COLUMNS as ATTACK_SITE_COLUMNS, attack_site_layer, best_estimate,
                           candidates_frame, inferred_frame, merged_candidates)
 from .incidents import INCIDENTS_CSV, SAME_INCIDENT_KM, around_case, incidents_layer
@@ -27,7 +28,7 @@ from .places import merged_places_layer, places_layer
 from .route import ROUTE_COLUMNS, STOP_COLUMNS, route_layer, stops_layer
 
 #: Layer names in the order they are drawn and exported.
-LAYER_NAMES = ("route", "stops", "attack_site", "incidents", "places", "places_merged")
+LAYER_NAMES = ("areas", "route", "stops", "attack_site", "incidents", "places", "places_merged")
 #: The file ``build`` writes beside the layers: what the case is and where it happened.
 CASE_RECORD_NAME = "case.json"
 
@@ -113,6 +114,7 @@ def case_layers(places: list[Place], case: Case, site: Sequence[SiteCandidate] =
                             (best["lat"], best["lon"]) if best else None,
                             best["precision_km"] if best else SAME_INCIDENT_KM)
     layers = {
+        "areas": areas_layer(places),
         "route": route,
         "stops": stops,
         "attack_site": attack_site,

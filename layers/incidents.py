@@ -9,13 +9,12 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from geo.settings import DATA_DIR
+from geo.settings import INCIDENTS_CSV
 
 from geo.cases import CaseError
 
 from ._frames import filled, numbers, points_frame, read_csv, shown_name
 
-INCIDENTS_CSV = DATA_DIR / "incidents.csv"
 CLAIM_STATUSES = ("claimed", "unclaimed", "disputed", "state_action")
 #: Columns of an incidents file; the first ones must be there, the others may be left out.
 REQUIRED_COLUMNS = ("id", "date_start", "lat", "lon", "precision_km", "claim_status", "sources")

@@ -24,7 +24,7 @@ BUILT_IN_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, 
 BUILT_IN_INCIDENTS = BUILT_IN_LAYERS["incidents"]
 #: The incidents drawn as past incidents: the case's own is drawn as the attack site.
 PAST_INCIDENTS = BUILT_IN_INCIDENTS[~BUILT_IN_INCIDENTS["is_case"]]
-BUILT_IN_COUNTS = {"route": 38, "attack_site": len(BUILT_IN_LAYERS["attack_site"]), "places": 27,
+BUILT_IN_COUNTS = {"areas": len(BUILT_IN_LAYERS["areas"]), "route": 38, "attack_site": len(BUILT_IN_LAYERS["attack_site"]), "places": 27,
                "incidents": len(PAST_INCIDENTS)}
 XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\">"
 
@@ -53,7 +53,7 @@ def test_built_in_case_opens_with_every_layer(app):
     assert app.session_state["map_view"] == ((BUILT_IN.view.lat, BUILT_IN.view.lon), BUILT_IN.view.zoom)
     assert not _errors(app)
     assert [metric.value for metric in app.metric][:2] == ["5", "27"]
-    assert app.query_params["layers"] == "route,attack_site,places,incidents"
+    assert app.query_params["layers"] == "areas,route,attack_site,places,incidents"
     assert app.query_params["case"] == BUILT_IN.id
     assert _plain(app.header[0].value).startswith(BUILT_IN.title)
 
@@ -62,11 +62,23 @@ def test_unticking_a_layer_removes_it_from_the_map(app):
     generation = app.session_state["layers_generation"]
     ok(app.checkbox(key="show_incidents").uncheck().run())
     assert "incidents" not in _rendered(app)
-    assert set(_rendered(app)) == {"route", "attack_site", "places"}
-    assert app.query_params["layers"] == "route,attack_site,places"
+    assert set(_rendered(app)) == {"areas", "route", "attack_site", "places"}
+    assert app.query_params["layers"] == "areas,route,attack_site,places"
     assert app.session_state["layers_generation"] == generation + 1
     ok(app.checkbox(key="show_incidents").check().run())
     assert _rendered(app) == BUILT_IN_COUNTS
+
+
+def test_the_district_and_province_outlines_are_a_layer_of_their_own(app):
+    assert BUILT_IN_COUNTS["areas"] >= 2  # the built-in reports name Balochistan, Kachhi …
+    box = app.checkbox(key="show_areas")
+    assert box.label == "Districts and provinces named" and box.value is True
+    ok(box.uncheck().run())
+    assert set(_rendered(app)) == {"route", "attack_site", "places", "incidents"}
+    assert app.query_params["layers"] == "route,attack_site,places,incidents"
+    # A link made before the outlines existed (or without them) opens without them.
+    linked = ok(started_app(layers="route,attack_site,places,incidents"))
+    assert "areas" not in _rendered(linked) and linked.checkbox(key="show_areas").value is False
 
 
 def test_the_url_reopens_the_same_view():
@@ -159,9 +171,11 @@ def test_downloads_offer_every_layer_and_the_geopackage(app):
     app.session_state["section"] = "Downloads"
     ok(app.run())
     labels = [button.proto.label for button in app.get("download_button")]
-    assert sorted(labels) == sorted(["route.geojson", "stops.geojson", "attack_site.geojson", "incidents.geojson",
-                      "places.geojson", "places_merged.geojson", "all_layers.geojson", "layers.gpkg", "case.json",
+    assert sorted(labels) == sorted(["areas.geojson", "route.geojson", "stops.geojson", "attack_site.geojson",
+                      "incidents.geojson", "places.geojson", "places_merged.geojson", "all_layers.geojson", "layers.gpkg", "case.json",
                       "Whole case (.zip)"])
+    helps = {button.proto.label: button.proto.help for button in app.get("download_button")}
+    assert "district and province" in helps["areas.geojson"] and "Who's On First" in helps["areas.geojson"]
 
 
 def test_about_the_data_lists_every_dataset_with_its_licence(app):
@@ -170,7 +184,11 @@ def test_about_the_data_lists_every_dataset_with_its_licence(app):
     table = app.table[0].value.map(lambda cell: re.sub(r"\\(.)", r"\1", cell))  # cells come Markdown-escaped
     assert {"Articles", "Gazetteer (GeoNames)", "Gazetteer (countries)", "Gazetteer (curated overlay)", "Route", "Past incidents",
             "Attack-site candidates", "Official and group figures", "Basemap tiles",
-            "Country outlines"} <= set(table["dataset"])
+            "Country outlines", "District and province outlines"} <= set(table["dataset"])
+    outlines = table[table["dataset"] == "District and province outlines"].iloc[0]
+    assert "Who's On First" in outlines["sources"] and "CC BY 4.0" in outlines["licence"]
+    assert any("District and province outlines: Who's On First (CC BY 4.0), from GeoNames and other sources, "
+               "simplified to about 200 m" in caption.value for caption in app.caption)
     licences = " ".join(table["licence"])
     for licence in ("CC BY 4.0", "ODbL", "public domain"):
         assert licence in licences

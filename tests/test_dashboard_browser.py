@@ -48,6 +48,10 @@ BUILT_IN_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, 
 PAST = int((~BUILT_IN_LAYERS["incidents"]["is_case"]).sum())
 STOPS = len(BUILT_IN_LAYERS["stops"])
 CANDIDATES = int((BUILT_IN_LAYERS["attack_site"]["role"] == "candidate").sum())
+#: The outline of each district and province the reports name, one SVG path each, in their own pane.
+AREAS = len(BUILT_IN_LAYERS["areas"])
+AREA_PATHS = ".leaflet-atlasAreas-pane path.atlas-area"
+AREAS_LABEL = "Districts and provinces named"
 
 
 def _dashboard_command(port: int) -> list[str]:
@@ -176,6 +180,7 @@ def test_map_renders_every_layer_without_internet(page):
     expect(frame.locator("path.atlas-attack-best")).to_have_count(1)
     expect(frame.locator("path.atlas-attack-candidate")).to_have_count(CANDIDATES)
     expect(frame.locator(".leaflet-atlasPlaces-pane .atlas-diamond")).to_have_count(27)
+    expect(frame.locator(AREA_PATHS)).to_have_count(AREAS)
     frame.locator(".leaflet-tile-loaded").first.wait_for(timeout=30_000)
     attribution = frame.locator(".leaflet-control-attribution").inner_text()
     for credit in ("OpenStreetMap", "GeoNames", "Natural Earth"):
@@ -220,7 +225,7 @@ def test_layer_control_hides_a_layer_and_the_choice_is_kept(page):
     expect(frame.locator("path.atlas-incident")).to_have_count(0)
     # Reported back to the app: the sidebar and the URL follow, so a rerun keeps it hidden.
     expect(page.get_by_role("checkbox", name="Past incidents")).not_to_be_checked(timeout=15_000)
-    page.wait_for_url(lambda url: "layers=route%2Cattack_site%2Cplaces&" in url, timeout=15_000)
+    page.wait_for_url(lambda url: "layers=areas%2Croute%2Cattack_site%2Cplaces&" in url, timeout=15_000)
     expect(frame.locator(".leaflet-control-layers-overlays label", has_text="Past incidents")
            .locator("input")).not_to_be_checked()
     expect(frame.locator("path.atlas-stop")).to_have_count(STOPS)
@@ -231,12 +236,46 @@ def test_layer_control_hides_a_layer_and_the_choice_is_kept(page):
     assert page.watch.outside == []
 
 
+def test_area_outlines_lie_under_the_rest_and_switch_off(page):
+    frame = _open(page)
+    expect = sync_api.expect
+    assert AREAS >= 2  # the built-in reports name Balochistan, Kachhi …
+    outlines = frame.locator(AREA_PATHS)
+    expect(outlines).to_have_count(AREAS, timeout=30_000)
+    expect(frame.locator(f"{AREA_PATHS}.atlas-area-district")).to_have_count(
+        int((BUILT_IN_LAYERS["areas"]["kind"] == "district").sum()))
+    # Their pane lies below the place diamonds and the circles and lines.
+    map_js = _map_where(page, "true")
+    z = map_js.evaluate("""() => ['atlasAreas', 'atlasPlaces', 'overlay'].map(
+        name => +getComputedStyle(document.querySelector('.leaflet-' + name + '-pane')).zIndex)""")
+    assert z[0] < z[1] < z[2], z
+    tips = map_js.evaluate("""() => Object.values(map_div._layers)
+        .filter(l => l.options && l.options.pane === 'atlasAreas' && l.getTooltip && l.getTooltip())
+        .map(l => String(l.getTooltip().getContent()))""")
+    assert "Kachhi · district" in tips and "Balochistan · province" in tips, tips
+    expect(frame.locator(".atlas-legend")).to_contain_text("district outline")
+    # Switched off in the map's layer control: gone, and the sidebar and the URL follow.
+    frame.locator(".leaflet-control-layers-overlays label", has_text=AREAS_LABEL).locator("input").click()
+    expect(outlines).to_have_count(0)
+    expect(page.get_by_role("checkbox", name=AREAS_LABEL)).not_to_be_checked(timeout=15_000)
+    page.wait_for_url(lambda url: "layers=route%2Cattack_site%2Cplaces%2Cincidents&" in url, timeout=15_000)
+    _settled(page)  # the map as the app redraws it for the new choice: still none
+    expect(page.frame_locator(MAP_FRAME).locator(AREA_PATHS)).to_have_count(0)
+    expect(page.frame_locator(MAP_FRAME).locator("path.atlas-stop")).to_have_count(STOPS)
+    # … and back on from the sidebar.
+    page.get_by_role("checkbox", name=AREAS_LABEL).check(force=True)
+    expect(page.frame_locator(MAP_FRAME).locator(AREA_PATHS)).to_have_count(AREAS, timeout=15_000)
+    assert page.watch.outside == []
+
+
 def test_a_link_reopens_the_same_layers(page):
     frame = _open(page, "?layers=route")
     sync_api.expect(frame.locator("path.atlas-stop")).to_have_count(STOPS, timeout=30_000)
     assert frame.locator("path.atlas-incident").count() == 0
     assert frame.locator(".leaflet-atlasPlaces-pane .atlas-diamond").count() == 0
+    assert frame.locator(AREA_PATHS).count() == 0
     sync_api.expect(page.get_by_role("checkbox", name="Attack site")).not_to_be_checked()
+    sync_api.expect(page.get_by_role("checkbox", name=AREAS_LABEL)).not_to_be_checked()
 
 
 def test_download_buttons_deliver_what_the_cli_builds(page, tmp_path):

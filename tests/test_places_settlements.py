@@ -62,3 +62,93 @@ def test_a_name_without_a_context_is_not_looked_up():
     # No "village", "tehsil", "area of" or district after it: a capitalised word only.
     assert settlements_named("Angurai")
     assert set(_places("Angurai was calm on Tuesday, officials in Kurram district said.")) == {"Kurram"}
+
+
+def _found(text: str) -> list[tuple[str, str, str, int]]:
+    return [(p.entry.name, p.entry.kind, p.entry.uid, len(p.mentions)) for p in places_in_text(text, "test")]
+
+
+def _district(name: str, province: str) -> str:
+    [district] = [p for p in settlements_named(name)
+                  if p.place_type == "district" and p.province == province and p.name == name]
+    return f"wof:{district.wof_id}"
+
+
+def test_a_district_the_gazetteer_lacks_is_the_table_s_district_of_the_province_named():
+    found = {name: (kind, uid) for name, kind, uid, _ in
+             _found("Drone strikes hit Barmal district in Paktika province late on Sunday, officials said.")}
+    assert found["Barmal"] == ("district", _district("Barmal", "Paktika"))
+
+
+def test_every_district_of_a_list_lies_in_the_province_after_it():
+    # The gazetteer knows "Khogyani" only as another name of a town in Ghazni, and
+    # "Achin" as a town: "districts in Nangarhar" says which places are meant.
+    found = {uid for _, kind, uid, _ in
+             _found("Residents said jets struck Khogyani, Shinwar and Achin districts in Nangarhar on Monday night.")
+             if kind == "district"}
+    assert found == {_district("Khogayani", "Nangarhar"), _district("Shinwar", "Nangarhar"),
+                     _district("Acheen", "Nangarhar")}
+
+
+def test_a_district_is_not_found_by_the_name_of_the_district_it_was_cut_from():
+    # Khash district's records list "Jurm" among its names; Jurm is a district of its own.
+    assert any(p.place_type == "district" and p.name == "Khash" for p in settlements_named("Jurm"))
+    found = {name: uid for name, kind, uid, _ in _found("Helicopters circled over Jurm district of Badakhshan.")
+             if kind == "district"}
+    assert found == {"Jurm": _district("Jurm", "Badakhshan")}
+
+
+def test_a_station_is_named_after_its_place_even_when_the_name_is_a_man_s():
+    # "Ghulam" and "Khan" are both words of men's names.
+    found = {name: uid for name, _, uid, _ in
+             _found("Militants attacked the Ghulam Khan Police Station in North Waziristan on Sunday.")}
+    assert found["Ghulam Khan"] in {f"wof:{p.wof_id}" for p in settlements_named("Ghulam Khan")
+                                    if p.district == "North Waziristan"}
+    said = _found("Ghulam Khan said in North Waziristan that the talks had failed.")
+    assert "Ghulam Khan" not in {name for name, *_ in said}
+
+
+def test_a_name_ending_in_khel_is_a_place_not_a_man_and_its_namesake_is_the_one_nearby():
+    namesakes = [p for p in settlements_named("Shahbaz Khel") if p.place_type == "locality"]
+    assert len({p.district for p in namesakes}) >= 3
+    found = {name: uid for name, _, uid, _ in
+             _found("Troops searched the Shahbaz Khel area as the convoy moved from Lakki Marwat towards Tank.")}
+    [meant] = [p for p in namesakes if p.district == "Lakki Marwat"]
+    assert found["Shahbaz Khel"] == f"wof:{meant.wof_id}"
+
+
+@pytest.mark.parametrize(("text", "name", "district"), [
+    ("Security forces came under fire near Spinwam in North Waziristan on Friday.", "Spinwam", "North Waziristan"),
+    ("Two brothers, residents of Buleda, were shot dead in Turbat on Friday.", "Buleda", "Kech"),
+])
+def test_near_x_and_residents_of_x_give_x_as_a_place(text, name, district):
+    [village] = [p for p in settlements_named(name) if p.district == district and p.name == name]
+    assert {uid for n, _, uid, _ in _found(text) if n == name} == {f"wof:{village.wof_id}"}
+
+
+def test_a_village_once_placed_is_the_same_place_when_named_again_bare():
+    found = {name: (uid, count) for name, _, uid, count in
+             _found("A landmine went off in Chingai village of Kurram district. Elders in Chingai said two boys "
+                    "were hurt.")}
+    assert found["Chingai"][1] == 2
+
+
+def test_a_bare_name_the_text_has_placed_is_not_read_as_a_far_namesake():
+    # The gazetteer's Khash is a town of Nimruz, 800 km away.
+    found = [(name, uid) for name, _, uid, _ in
+             _found("Farmers clashed with police in Shahran, the centre of Khash district in Badakhshan province. "
+                    "Later, helicopters flew over Khash.")]
+    assert [uid for name, uid in found if name.startswith("Kh")] == [_district("Khash", "Badakhshan")]
+
+
+def test_near_a_road_named_after_towns_is_not_near_the_town():
+    assert any(p.district == "Kashmore" or p.province == "Sindh" for p in settlements_named("Guddu"))
+    found = {name for name, *_ in
+             _found("Attackers hit a police picket near the Guddu-Kashmore Road in Rahim Yar Khan district.")}
+    assert "Guddu" not in found
+
+
+def test_names_listed_after_identified_as_are_people():
+    found = {name for name, *_ in _found("The dead were identified as Nawaz, Mir Ali and Akbar, all residents of Bannu.")}
+    assert found == {"Bannu"}
+    assert "Mir Ali" in {name for name, *_ in _found("Six barbers were found dead in a field in Mir Ali.")}

@@ -17,14 +17,21 @@ BUILD = ROOT / "tools" / "build_settlements.py"
 
 
 def _record(folder: Path, wof_id: int, placetype: str, name: str, *, code: str = "PPL", county: int = 0,
-            region: int = 0, extra: dict | None = None, suffix: str = "") -> None:
+            region: int = 0, extra: dict | None = None, suffix: str = "", geometry: dict | None = None) -> None:
     properties = {"wof:id": wof_id, "wof:placetype": placetype, "wof:name": name, "gn:feature_code": code,
                   "geom:latitude": 30.1 + wof_id / 1000, "geom:longitude": 66.9, "wof:country": "PK",
                   "wof:concordances": {"gn:id": 100 + wof_id},
                   "wof:hierarchy": [{"county_id": county, "region_id": region}], **(extra or {})}
     path = folder / "data" / str(wof_id) / f"{wof_id}{suffix}.geojson"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"type": "Feature", "properties": properties, "geometry": None}), encoding="utf-8")
+    path.write_text(json.dumps({"type": "Feature", "properties": properties, "geometry": geometry}), encoding="utf-8")
+
+
+# A district drawn clockwise, with a point every 0.0001 degrees along one edge (simplified away)
+# and coordinates finer than the 4 decimals kept.
+_EDGE = [[66.0 + i / 10_000, 30.0] for i in range(0, 10_001)]
+KALAT_OUTLINE = {"type": "Polygon",
+                 "coordinates": [[[66.0, 30.0], [66.0, 31.000004], [67.0, 31.0], *reversed(_EDGE)]]}
 
 
 @pytest.fixture()
@@ -32,7 +39,9 @@ def checkout(tmp_path: Path) -> Path:
     """A tiny WOF repository: a province, a district, villages kept and left out."""
     folder = tmp_path / "wof"
     _record(folder, 1, "region", "Balochistan", code="ADM1")
-    _record(folder, 2, "county", "Kalat", code="ADM2", region=1)
+    _record(folder, 2, "county", "Kalat", code="ADM2", region=1, geometry=KALAT_OUTLINE, extra={"src:geom": "meso"})
+    _record(folder, 9, "county", "Old Kalat", code="ADM2", region=1, geometry=KALAT_OUTLINE,
+            extra={"mz:is_current": 0})
     _record(folder, 3, "locality", "Purana Manguchar", county=2, region=1,
             extra={"name:und_x_variant": ["Mangūchar", "منگچر", "Mungachar"], "gn:asciiname": "Purana Manguchar"})
     _record(folder, 4, "locality", "Old Fort", code="PPLQ", county=2, region=1)            # abandoned
@@ -66,6 +75,22 @@ def test_the_build_keeps_settlements_with_their_district_and_leaves_out_the_gone
     assert village["geonameid"] == "103" and village["ascii_name"] == ""
     first = out.read_bytes()
     assert _build(checkout, out).returncode == 0 and out.read_bytes() == first  # same input, same bytes
+
+
+def test_the_build_writes_simplified_outlines_of_the_districts_beside_the_table(checkout: Path, tmp_path: Path):
+    out = tmp_path / "settlements.tsv.gz"
+    assert _build(checkout, out).returncode == 0
+    areas = json.loads(gzip.decompress((tmp_path / "areas.geojson.gz").read_bytes()))
+    assert [f["properties"]["name"] for f in areas["features"]] == ["Kalat"]  # not the retired record
+    kalat = areas["features"][0]
+    assert kalat["properties"] == {"wof_id": 2, "geonameid": "102", "name": "Kalat", "ascii_name": "",
+                                        "place_type": "district", "province": "Balochistan", "country": "PK",
+                                    "geometry_source": "meso"}
+    ring = kalat["geometry"]["coordinates"][0]
+    assert len(ring) == 5  # the 10,001 points of one straight edge are two
+    assert all(round(x, 4) == x and round(y, 4) == y for x, y in ring)
+    signed = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+    assert signed > 0  # counter-clockwise, as RFC 7946 asks
 
 
 def test_the_build_refuses_a_folder_that_is_no_wof_checkout(tmp_path: Path):

@@ -106,7 +106,8 @@ def test_the_case_own_incident_is_not_drawn_twice(seed_layers):
 def test_every_layer_is_drawn_with_its_features(seed_layers):
     parts = webmap.build_map(seed_layers, seed_layers["incidents"], {}, asset_base=ASSETS)
     counts = parts.rendered_layers()
-    assert counts == {"route": 1 + len(seed_layers["stops"]), "attack_site": len(seed_layers["attack_site"]),
+    assert counts == {"areas": len(seed_layers["areas"]),
+                      "route": 1 + len(seed_layers["stops"]), "attack_site": len(seed_layers["attack_site"]),
                       "places": len(seed_layers["places_merged"]), "incidents": len(_past(seed_layers))}
 
 
@@ -125,7 +126,7 @@ def test_layer_control_reports_shown_layers_with_generation(seed_layers):
     parts = webmap.build_map(seed_layers, seed_layers["incidents"], {"places": False}, asset_base=ASSETS,
                              generation=7)
     page = webmap.standalone_html(parts)
-    assert '["route", "incidents", "attack_site", "@7"]' in page
+    assert '["areas", "route", "incidents", "attack_site", "@7"]' in page
 
 
 def test_legend_explains_every_symbol():
@@ -133,7 +134,7 @@ def test_legend_explains_every_symbol():
     for label in (BUILT_IN.route.legend, "principal stop", "position estimated", "best estimate", "uncertainty area",
                   "candidate position", "claimed", "unclaimed", "disputed", "state action", "more killed",
                   "group of nearby incidents", "country", "province", "district", "city", "town", "station",
-                  "landmark", "water"):
+                  "landmark", "water", "Districts and provinces named", "province outline", "district outline"):
         assert label in legend
 
 
@@ -170,6 +171,109 @@ def test_article_text_is_escaped_everywhere_in_the_map(xss_layers):
     assert "`" not in page and "${alert(2)}" not in page
 
 
+# --- district and province outlines ---------------------------------------------------
+
+HOSTILE_AREA = "<img src=x onerror=alert(1)>"
+
+
+def _area_frame(names: list[str], kinds: list[str], **columns) -> gpd.GeoDataFrame:
+    """A tiny areas layer (the columns of ``layers.areas.areas_layer``): one square per area."""
+    from shapely.geometry import box
+    rows = [{"name": name, "kind": kind, "country": "PK", "admin1": columns.get("admin1", "Balochistan"),
+             "uid": f"test:{kind}:{number}", "source": columns.get("source", "https://example.org/place"),
+             "outline": columns.get("outline", "Who's On First (CC BY 4.0), wof:id 1"), "article_count": 1,
+             "articles": columns.get("articles", ["a.txt"]), "mention_count": 2,
+             "geometry": box(67 + number, 29, 67.5 + number, 29.5)}
+            for number, (name, kind) in enumerate(zip(names, kinds))]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
+
+
+def _overlay(parts: webmap.MapParts, key: str) -> webmap.AtlasLayer | None:
+    return next((layer for layer in parts.overlays if layer.key == key), None)
+
+
+def test_areas_are_outlines_one_polygon_per_area(seed_layers):
+    areas = seed_layers["areas"]
+    assert {"Balochistan", "Kachhi"} <= set(areas["name"])  # the case's province and district
+    overlay = webmap.areas_overlay(areas)
+    features = overlay.shapes["features"]
+    assert overlay.count == len(features) == len(areas)
+    assert [feature["properties"]["t"] for feature in features] == [
+        webmap.escape(f"{row.name} · {row.kind}") for row in areas.itertuples()]
+    assert {feature["geometry"]["type"] for feature in features} <= {"Polygon", "MultiPolygon"}
+    kachhi = features[list(areas["name"]).index("Kachhi")]["properties"]["p"]
+    for text in ("Kachhi", "district", "Province", "Balochistan", "report(s)", "wof:id"):
+        assert text in kachhi, text
+    # Outlines, not areas: dashed, hardly filled; a district looks unlike a province.
+    styles = {feature["properties"]["s"] for feature in features}
+    assert len(styles) == 2
+    for style in overlay.styles:
+        assert style["dashArray"] and "atlas-area" in style["className"]
+        assert style.get("fill") is False or style["fillOpacity"] <= 0.1
+    province, district = (overlay.styles[features[list(areas["kind"]).index(kind)]["properties"]["s"]]
+                          for kind in ("province", "district"))
+    assert province["className"] != district["className"]
+    assert (province["weight"], province["dashArray"]) != (district["weight"], district["dashArray"])
+
+
+def test_areas_are_drawn_under_every_other_overlay(seed_layers):
+    parts = webmap.build_map(seed_layers, seed_layers["incidents"], {}, asset_base=ASSETS)
+    assert [layer.key for layer in parts.overlays][0] == "areas"
+    page = webmap.standalone_html(parts)
+    areas = _overlay(parts, "areas")
+    # Added to the map first …
+    positions = [page.index(f"{layer.get_name()}.addTo(") if f"{layer.get_name()}.addTo(" in page
+                 else page.index(f"var {layer.get_name()} = L.featureGroup()") for layer in parts.overlays]
+    assert positions == sorted(positions)
+    # … and in a pane of its own below the place diamonds and Leaflet's overlay pane (400).
+    assert f'pane: "{webmap.AREAS_PANE}"' in page
+    panes = dict(re.findall(r'createPane\("(\w+)"\)\.style\.zIndex = (\d+)', page))
+    assert int(panes[webmap.AREAS_PANE]) < int(panes[webmap.PLACES_PANE]) < 400
+    # The layer control lists it first, with its count; the credits name the outlines' source.
+    assert page.index(areas.layer_name) < page.index(_overlay(parts, "route").layer_name)
+    assert areas.layer_name == f"Districts and provinces named ({len(seed_layers['areas'])})"
+    credits = [child.text for child in parts.base._children.values() if isinstance(child, webmap.Attribution)]
+    assert basemap.WOF_ATTRIBUTION in credits[0]
+
+
+def test_hostile_area_names_are_escaped(seed_layers):
+    areas = _area_frame([HOSTILE_AREA, f"{XSS} district"], ["province", "district"], admin1=HOSTILE_AREA,
+                        source=f"https://example.org/\"><script>window.__atlasXss=1</script> {XSS}",
+                        outline=XSS, articles=["<b>evil</b>.txt"])
+    parts = webmap.build_map({**seed_layers, "areas": areas}, seed_layers["incidents"], {}, asset_base=ASSETS)
+    overlay = _overlay(parts, "areas")
+    assert overlay.count == 2
+    page = webmap.standalone_html(parts)
+    for raw in ("<img src=x", "<script>window.__atlasXss", "<b>evil</b>"):
+        assert raw not in page, raw
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in overlay.shapes_json
+    for feature in overlay.shapes["features"]:
+        for text in (feature["properties"]["t"], feature["properties"]["p"]):
+            assert "<img" not in text and "<script" not in text and "<b>evil" not in text
+    # Nothing of it outside the JSON data (no template literal, no script).
+    rest = page
+    for layer in parts.overlays:
+        rest = rest.replace(layer.rows_json, "").replace(layer.shapes_json, "").replace(layer.compact_json, "")
+    assert "onerror" not in rest and "${alert(2)}" not in rest
+
+
+def test_areas_switched_off_or_missing_send_no_outline(seed_layers):
+    parts = webmap.build_map(seed_layers, seed_layers["incidents"], {"areas": False}, asset_base=ASSETS)
+    hidden = _overlay(parts, "areas")
+    assert hidden.count == 0 and not hidden.show and not hidden.shapes
+    assert "areas" not in parts.rendered_layers()
+    page = webmap.standalone_html(parts)
+    assert hidden.layer_name in page and f"removeLayer({hidden.get_name()})" in page  # listed, unticked
+    assert "wof:id" not in page and f'pane: "{webmap.AREAS_PANE}"' not in page        # no outline sent
+    # A case whose reports name no district or province: no overlay, no legend entry, no credit.
+    empty = seed_layers["areas"].iloc[0:0]
+    parts = webmap.build_map({**seed_layers, "areas": empty}, seed_layers["incidents"], {}, asset_base=ASSETS)
+    assert _overlay(parts, "areas") is None
+    page = webmap.standalone_html(parts)
+    assert "Districts and provinces named" not in page and "district outline" not in page
+    assert "On First" not in page
+
+
 def test_safe_json_cannot_close_a_script_element():
     text = webmap.safe_json({"a": "</script><script>alert(1)</script>", "b": "it's & <b>"})
     assert "<" not in text and ">" not in text and "&" not in text and "'" not in text
@@ -183,6 +287,10 @@ def test_safe_json_cannot_close_a_script_element():
     ('x" onmouseover="alert(1)', "x&quot; onmouseover=&quot;alert(1)"),
     ("https://a.example/\"><script>", '<a href="https://a.example/" target="_blank" rel="noopener noreferrer">'
                                       'https://a.example/</a>&quot;&gt;&lt;script&gt;'),
+    # A comma inside a URL (Wikipedia-style titles) is kept; one before a space ends it.
+    ("http://piglix.com/piglix/Punjab,Pakistan, https://b.example/x,", '<a href="http://piglix.com/piglix/Punjab,'
+     'Pakistan" target="_blank" rel="noopener noreferrer">http://piglix.com/piglix/Punjab,Pakistan</a>, <a href='
+     '"https://b.example/x" target="_blank" rel="noopener noreferrer">https://b.example/x</a>,'),
 ])
 def test_linkify_links_only_http_urls_and_escapes_the_rest(text, expected):
     assert webmap.linkify(text) == expected
@@ -314,7 +422,7 @@ def test_timeline_is_aggregated_by_month(seed_layers):
 
 
 def test_url_values_round_trip():
-    shown = {"route": True, "attack_site": False, "places": True, "incidents": False}
+    shown = {"areas": True, "route": True, "attack_site": False, "places": True, "incidents": False}
     assert filters.parse_layers(filters.format_layers(shown)) == shown
     assert filters.parse_layers(None) == dict.fromkeys(filters.LAYER_LABELS, True)
     assert filters.parse_layers("none") == dict.fromkeys(filters.LAYER_LABELS, False)
@@ -334,8 +442,11 @@ def test_a_second_report_with_a_taken_name_gets_a_distinct_one():
 def test_map_reports_are_used_only_for_the_current_generation():
     report = [{"name": "route", "url": "atlas"}, {"name": "@3", "url": "atlas"},
               {"name": "places", "url": "atlas"}, {"name": "other", "url": "https://wms.example"}]
-    assert filters.layers_from_map(report, 3) == {"route": True, "attack_site": False, "places": True,
-                                                  "incidents": False}
+    assert filters.layers_from_map(report, 3) == {"areas": False, "route": True, "attack_site": False,
+                                                  "places": True, "incidents": False}
+    # Only the overlays the map has: a layer it does not offer is not reported as switched off.
+    assert filters.layers_from_map(report, 3, ("route", "places", "incidents")) == {
+        "route": True, "places": True, "incidents": False}
     assert filters.layers_from_map(report, 4) is None      # stale: drawn for an older state
     assert filters.layers_from_map([], 0) is None          # sent before the control existed
     assert filters.layers_from_map(None, 0) is None

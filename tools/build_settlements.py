@@ -1,6 +1,7 @@
 """Build data/settlements.tsv.gz from local copies of Who's On First's country repositories.
 
-    python tools/build_settlements.py WOF_CHECKOUT [WOF_CHECKOUT ...] [--out data/settlements.tsv.gz]
+    python tools/build_settlements.py WOF_CHECKOUT [WOF_CHECKOUT ...]
+        [--out data/settlements.tsv.gz] [--areas-out data/areas.geojson.gz (beside --out)]
 
 Each WOF_CHECKOUT is a clone (or an export) of a ``whosonfirst-data-admin-<cc>`` repository;
 the table the project ships was built from
@@ -14,6 +15,10 @@ names, Latin-script variant names, position, place type, GeoNames feature code,
 population where given, and the WOF and GeoNames ids. Abandoned places (``PPLQ``),
 deprecated and superseded records, and alternate geometries are left out. The output is
 sorted by WOF id and gzipped without a timestamp, so the same input gives the same bytes.
+
+Beside it, the outlines of the districts and provinces (``areas.geojson.gz``), simplified
+to about 200 m and rounded to 4 decimals (11 m): enough to draw a district a report names
+and to tell whether a point lies in it, at a few hundred kilobytes.
 
 Data: GeoNames (CC BY 4.0) via Who's On First (https://whosonfirst.org/, CC BY 4.0);
 see the README's attribution.
@@ -30,6 +35,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+import shapely
+import shapely.geometry
 
 #: Place types kept, and what the table calls them.
 PLACE_TYPES = {"locality": "locality", "neighbourhood": "neighbourhood", "county": "district",
@@ -58,6 +66,8 @@ class Record:
     district_id: int
     province_id: int
     country: str
+    outline: dict | None = None  # GeoJSON geometry of a district or province
+    outline_source: str = ""      # where WOF took the geometry from (its src:geom)
 
 
 def _is_latin(name: str) -> bool:
@@ -69,7 +79,7 @@ def _clean(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _record(properties: dict) -> Record | None:
+def _record(properties: dict, geometry: dict | None = None) -> Record | None:
     """The table's view of one record, or ``None`` when the record is not kept."""
     place_type = PLACE_TYPES.get(properties.get("wof:placetype", ""))
     code = properties.get("gn:feature_code") or ""
@@ -98,7 +108,28 @@ def _record(properties: dict) -> Record | None:
         lat=round(float(properties["geom:latitude"]), 5), lon=round(float(properties["geom:longitude"]), 5),
         population=int(properties.get("gn:population") or 0),
         district_id=int(hierarchy.get("county_id") or 0), province_id=int(hierarchy.get("region_id") or 0),
-        country=str(properties.get("wof:country") or properties.get("iso:country") or ""))
+        country=str(properties.get("wof:country") or properties.get("iso:country") or ""),
+        outline=_outline(geometry) if place_type in ("district", "province") else None,
+        outline_source=str(properties.get("src:geom") or ""))
+
+
+#: Simplification of outlines, in degrees (about 200 m), and the decimals kept.
+OUTLINE_TOLERANCE = 0.002
+OUTLINE_DECIMALS = 4
+
+
+def _outline(geometry: dict | None) -> dict | None:
+    """A district's or province's polygon, simplified and rounded; ``None`` for a point."""
+    if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return None
+    shape = shapely.geometry.shape(geometry).simplify(OUTLINE_TOLERANCE, preserve_topology=True)
+    shape = shapely.make_valid(shapely.set_precision(shape, 10 ** -OUTLINE_DECIMALS))
+    if shape.geom_type == "GeometryCollection":
+        shape = shapely.union_all([g for g in shape.geoms if g.geom_type in ("Polygon", "MultiPolygon")])
+    if shape.is_empty or shape.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    # RFC 7946: exterior rings counter-clockwise.
+    return json.loads(shapely.to_geojson(shapely.orient_polygons(shape, exterior_cw=False)))
 
 
 def records(checkout: Path) -> Iterator[Record]:
@@ -107,7 +138,8 @@ def records(checkout: Path) -> Iterator[Record]:
         if "-alt" in path.name:
             continue
         with path.open(encoding="utf-8") as fh:
-            record = _record(json.load(fh)["properties"])
+            feature = json.load(fh)
+        record = _record(feature["properties"], feature.get("geometry"))
         if record is not None:
             yield record
 
@@ -135,10 +167,38 @@ def write_table(rows: list[tuple[str, ...]], out: Path) -> None:
     temporary.replace(out)
 
 
+def area_features(all_records: list[Record]) -> list[dict]:
+    """GeoJSON features of the districts and provinces with an outline, sorted by WOF id."""
+    provinces = {r.wof_id: r.name for r in all_records if r.place_type == "province"}
+    features = []
+    for r in sorted(all_records, key=lambda record: record.wof_id):
+        if r.outline is None:
+            continue
+        features.append({"type": "Feature", "geometry": r.outline, "properties": {
+            "wof_id": r.wof_id, "geonameid": r.geonameid, "name": r.name, "ascii_name": r.ascii_name,
+            "place_type": r.place_type, "province": provinces.get(r.province_id, "") if r.place_type == "district" else "",
+            "country": r.country, "geometry_source": r.outline_source}})
+    return features
+
+
+def write_areas(features: list[dict], out: Path) -> None:
+    """A gzipped GeoJSON FeatureCollection, byte-identical for the same features."""
+    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
+                      separators=(",", ":"))
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as fh:
+        fh.write(text.encode("utf-8"))
+    temporary = out.with_name(f".{out.name}.tmp")
+    temporary.write_bytes(buffer.getvalue())
+    temporary.replace(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("checkouts", nargs="+", type=Path, metavar="WOF_CHECKOUT")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "data" / "settlements.tsv.gz")
+    data = Path(__file__).resolve().parent.parent / "data"
+    parser.add_argument("--out", type=Path, default=data / "settlements.tsv.gz")
+    parser.add_argument("--areas-out", type=Path, help="default: areas.geojson.gz beside --out")
     args = parser.parse_args(argv)
     missing = [str(c) for c in args.checkouts if not (c / "data").is_dir()]
     if missing:
@@ -148,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     all_records = [record for checkout in args.checkouts for record in records(checkout)]
     rows = table_rows(all_records)
     write_table(rows, args.out)
-    print(f"wrote {len(rows)} places to {args.out}")
+    features = area_features(all_records)
+    areas_out = args.areas_out or args.out.with_name("areas.geojson.gz")
+    write_areas(features, areas_out)
+    print(f"wrote {len(rows)} places to {args.out} and {len(features)} outlines to {areas_out}")
     return 0
 
 
