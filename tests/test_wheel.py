@@ -41,7 +41,7 @@ def _run(installed: Path, folder: Path, code: str) -> subprocess.CompletedProces
 def test_the_wheel_carries_the_data_and_the_page_script(installed: Path) -> None:
     data = installed / "incident_atlas_data"
     assert (data / "gazetteer.csv").is_file() and (data / "incidents.csv").is_file()
-    assert (data / "settlements.tsv.gz").is_file()
+    assert (data / "settlements.tsv.gz").is_file() and (data / "areas.geojson.gz").is_file()
     cases = [folder for folder in (data / "cases").iterdir() if (folder / "case.toml").is_file()]
     assert cases and all(list((folder / "articles").glob("*.txt")) for folder in cases)
     assert (installed / "dashboard.py").is_file()
@@ -56,6 +56,7 @@ def test_the_installed_command_builds_the_built_in_case_from_another_folder(inst
     record = json.loads((out / "case.json").read_text(encoding="utf-8"))
     assert record["site"] and record["title"]
     assert json.loads((out / "route.geojson").read_text(encoding="utf-8"))["features"]
+    assert json.loads((out / "areas.geojson").read_text(encoding="utf-8"))["features"]  # outlines shipped
 
 
 def test_the_installed_launcher_finds_the_page_script(installed: Path, tmp_path: Path) -> None:
