@@ -9,7 +9,10 @@ Streamlit's AppTest), one fresh process per measurement under ``/usr/bin/time -v
 * ``figures`` — "at least 7 soldiers were killed and 30 passengers injured, officials
   said, …" with no full stop: one sentence of thousands of claims;
 * ``numbers`` — "0, 1, 2, 3, …": numbers that count nothing;
-* ``blanks`` — two names and a number, each followed by half the text of blanks.
+* ``blanks`` — two names and a number, each followed by half the text of blanks;
+* ``villages`` — the village cues over and over ("from Buleda", "near Spinwam in North
+  Waziristan", "residents of …", "A, B and C districts in …"): every settlements look-up
+  path, and a village named thousands of times.
 
 Peers in the same run: ``python -c pass`` and the import of the package alone (the
 floor each process starts from), and geotext on the same text. With
@@ -62,8 +65,14 @@ def _blanks(size: int) -> str:
     return f"Quetta{half}Mastung, 50 km from Quetta. Gunmen killed 5{half}people."
 
 
+def _villages(size: int) -> str:
+    unit = ("Adnan from Buleda was shot near Spinwam in North Waziristan, residents of Shahbaz Khel said, "
+            "and jets hit Khogyani, Shinwar and Achin districts in Nangarhar ")
+    return (unit * (size // len(unit) + 1))[:size].rstrip()
+
+
 SHAPES = {"unbroken": _unbroken, "commas": _commas, "figures": _figures, "numbers": _numbers,
-          "blanks": _blanks}
+          "blanks": _blanks, "villages": _villages}
 
 _DASHBOARD_CHILD = """
 import json, sys, time

@@ -217,6 +217,8 @@ class _Article:
         self._surfaces: dict[str, str] = {}
         self.evidence = Evidence(text)
         self.first_char = len(text) - len(text.lstrip())  # where the report's first word starts
+        # "identified as …": the literal first, which is far faster than the regex over a whole text
+        self.names_people_as = " as " in text and _NAMED_AS_WORDS.search(text) is not None
 
     def line_start(self, at: int) -> int | None:
         """Where the line holding ``at`` starts, if only blanks stand before ``at`` on it.
@@ -252,6 +254,7 @@ class _Article:
 
 
 # "The deceased were identified as Mir Ali, Nawaz and Akbar": every name of the list is a person's.
+_NAMED_AS_WORDS = re.compile(r"(?:identified|named|introduced)\s+as\b")
 _NAMED_AS = re.compile(r"\b(?:identified|named|introduced)\s+as\s+(?:(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*"
                        r"(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$")
 
@@ -260,7 +263,7 @@ def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, a
     words = [t for t in run if t.lower not in NAME_CONNECTORS]
     if before is not None and before.lower == "alias":
         return True  # "Shani alias Kana", "Rashid alias Kohat": a nickname, even a town's name
-    if _NAMED_AS.search(article.text, max(0, run[0].start - 120), run[0].start):
+    if article.names_people_as and _NAMED_AS.search(article.text, max(0, run[0].start - 120), run[0].start):
         return True
     if article.whole_name(run):
         return False
@@ -706,12 +709,15 @@ _LOWERCASE_TAIL = r"(?:\s(?:colony|goth|mohalla))?"
 _SPAN = rf"(?P<name>{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}}{_LOWERCASE_TAIL})"
 #: Cue words: (a word whose presence lets the pattern run at all, the pattern, the cue it is).
 _CUES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (word, re.compile(rf"(?<![A-Za-z]){pattern}(?![A-Za-z])", re.IGNORECASE), cue) for word, pattern, cue in (
+    # Each pattern starts with its literal word, so the regex engine can skip to it; the
+    # letter before is checked by hand (a look-behind first would try every position).
+    (word, re.compile(rf"{pattern}(?![a-z])"), cue) for word, pattern, cue in (
         ("village", r"village", "village"),
         ("tehsil", r"tehsil", "tehsil"),
         ("post", r"check\s?-?post", "checkpost"),
-        ("station", r"(?:police|levies|railway)\s+station", "station"),
-        ("post", r"(?:police|levies)\s+post", "station"),
+        ("police", r"police\s+(?:station|post)", "station"),
+        ("levies", r"levies\s+(?:station|post)", "station"),
+        ("railway", r"railway\s+station", "station"),
         ("thana", r"thana", "station"),
         ("area", r"area", "area"),
         ("town", r"town", "town"),
@@ -758,6 +764,13 @@ _SETTLEMENT_ENDINGS = frozenset({"khel", "kheil", "kalay", "kallay", "killi", "k
 _HOME_COUNTRIES = frozenset(DETAILED_COUNTRIES)  # the countries the settlements table covers
 
 
+def _capitalised_before(text: str, at: int) -> bool:
+    """Whether the word before ``at`` is capitalised (the cheap test before a regex search)."""
+    end = len(text[:at].rstrip())
+    start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("-", 0, end)) + 1
+    return start < end and (text[start].isupper() or text[start:end] in ("colony", "goth", "mohalla"))
+
+
 def _cue_spans(text: str) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], int]]:
     """Where a name the cues give as a place may stand, with its cue, by (start, end); and,
     for the names of a list ("A, B and C districts of Y"), where the list ends."""
@@ -780,7 +793,8 @@ def _cue_spans(text: str) -> tuple[dict[tuple[int, int], str], dict[tuple[int, i
                 for start in _word_starts(text, match.start("name"), match.end("name")):
                     spans.setdefault((start, match.end("name")), "in")
             continue
-        if cue not in ("near", "resident", "from") and (match := _NAME_BEFORE.search(text, max(0, at - _CUE_REACH), at)):
+        if cue not in ("near", "resident", "from") and _capitalised_before(text, at) \
+                and (match := _NAME_BEFORE.search(text, max(0, at - _CUE_REACH), at)):
             # "Levies Kili Ahmad village": the name is the words right before the cue.
             for start in _word_starts(text, match.start("name"), match.end("name")):
                 spans.setdefault((start, match.end("name")), cue)
@@ -799,8 +813,10 @@ def _with_villages(found: list[Candidate], article: _Article) -> list[Candidate]
     """``found`` and the villages the text gives as places by their context, in text order."""
     text = article.text
     taken = [(c.mention.start, c.mention.end) for c in found]   # in text order
-    points = [(c.entries[0].lat, c.entries[0].lon) for c in found if _settled_point(c)]
     spans, list_ends = _cue_spans(text)
+    if not spans:
+        return found
+    points = [(c.entries[0].lat, c.entries[0].lon) for c in found if _settled_point(c)]
     added: list[Candidate] = []
     starts = [lo for lo, _ in taken]
     text_sentences: list[tuple[int, int]] | None = None
@@ -879,7 +895,7 @@ def _settled_point(candidate: Candidate) -> bool:
 
 def _found_candidate(article: _Article, start: int, end: int, entry: GazetteerEntry, qualifier: str,
                      text_sentences: list[tuple[int, int]]) -> Candidate:
-    at = bisect.bisect_right([lo for lo, _ in text_sentences], start) - 1
+    at = bisect.bisect_right(text_sentences, (start, len(article.text))) - 1
     sentence = text_sentences[at] if at >= 0 else (start, end)
     mention = Mention(surface=article.surface(start, end), start=start, end=end,
                       sentence=article.evidence(sentence, start), qualifier=qualifier)
@@ -924,10 +940,13 @@ def _one_place_per_name(found: list[Candidate], placed_by_context: list[Candidat
 def _cue_words(text: str) -> list[tuple[int, int, str]]:
     """Where each cue word stands, and which cue it is."""
     lower = text.lower()
+    if len(lower) != len(text):  # a letter whose lowercase is longer: offsets would drift
+        lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     found = []
     for word, pattern, cue in _CUES:
         if word in lower:  # the cheapest pass over a text there is decides whether to search
-            found.extend((m.start(), m.end(), cue) for m in pattern.finditer(text))
+            found.extend((m.start(), m.end(), cue) for m in pattern.finditer(lower)
+                         if not (m.start() and "a" <= lower[m.start() - 1] <= "z"))
     return found
 
 

@@ -133,6 +133,12 @@ def settlements_named(name: str, table: Path = SETTLEMENTS_TSV, variants: bool =
     With ``variants``, places spelt another way are included ("Mangochar" for
     "Mangūchar"): those whose consonant skeleton is the same and whose spelling is close.
     """
+    return list(_settlements_named(name, table, variants))
+
+
+# A dashboard rerun or a batch of reports on one region asks about the same names again.
+@lru_cache(maxsize=4096)
+def _settlements_named(name: str, table: Path, variants: bool) -> tuple[Settlement, ...]:
     key = "~" + skeleton(name) if variants else fold(name)
     if not key.strip("~") or variants and len(key) - 1 < _MIN_SKELETON:
         return []
@@ -143,7 +149,7 @@ def settlements_named(name: str, table: Path = SETTLEMENTS_TSV, variants: bool =
     places = [Settlement(*row[:11], variants=tuple(v for v in row[11].split(";") if v)) for row in rows]
     if variants:
         places = [p for p in places if any(is_variant(name, spelling) for spelling in (p.name, *p.variants))]
-    return places
+    return tuple(places)
 
 
 #: What a settlement is, as the gazetteer's kinds say it (seats of districts are towns).
