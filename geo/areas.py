@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,21 +36,31 @@ _PLACE_TYPES = {"district": "district", "province": "province", "region": "provi
 _EDGE_DEGREES = {"district": 0.05, "province": 0.3}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False)
 class Outline:
-    """One district's or province's polygon."""
+    """One district's or province's polygon, made from its GeoJSON text when first used."""
 
     wof_id: int
     name: str
     place_type: str     # district, province
     province: str
     country: str
-    geometry: BaseGeometry
+    geometry_text: str = field(repr=False)
     geometry_source: str = ""
+    _shape: BaseGeometry | None = field(default=None, init=False, repr=False)
 
     @property
     def source(self) -> str:
         return SOURCE.format(self.wof_id, GEOMETRY_SOURCES.get(self.geometry_source, self.geometry_source or "?"))
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        if self._shape is None:
+            import shapely  # see _outlines
+
+            self._shape = shapely.from_geojson(self.geometry_text)
+            shapely.prepare(self._shape)
+        return self._shape
 
     def holds(self, lat: float, lon: float) -> bool:
         """Whether the point lies in the outline (or on its simplified edge)."""
@@ -85,21 +95,30 @@ def holds(area: GazetteerEntry, lat: float, lon: float, path: Path = AREAS_GEOJS
     return haversine_km(lat, lon, area.lat, area.lon) <= area.precision_km
 
 
+#: How each feature line of the file starts (tools/build_settlements.py writes one per line,
+#: properties first), so the properties can be read without parsing the polygon.
+FEATURE_START = '{"type":"Feature","properties":'
+_GEOMETRY_KEY = ',"geometry":'
+_DECODER = json.JSONDecoder()
+
+
 @lru_cache(maxsize=2)
 def _outlines(path: Path) -> dict[tuple[str, str], tuple[Outline, ...]]:
-    """Every outline of ``path``, by (folded name, place type)."""
-    # Shapely is imported here, not at the top: most texts never need an outline, and
-    # `places` starts a tenth of a second sooner without it.
-    import shapely
-    from shapely.geometry import shape
+    """Every outline of ``path``, by (folded name, place type).
 
+    Only the properties are parsed here; a polygon is made (with shapely, imported then,
+    so texts that need no outline start sooner) when it is first asked about.
+    """
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        collection = json.load(fh)
+        lines = fh.read().splitlines()
     by_key: dict[tuple[str, str], list[Outline]] = {}
-    for feature in collection["features"]:
-        p = feature["properties"]
-        geometry = shape(feature["geometry"])
-        shapely.prepare(geometry)
+    for line in lines:
+        if not line.startswith(FEATURE_START):
+            continue
+        p, end = _DECODER.raw_decode(line, len(FEATURE_START))
+        if not line.startswith(_GEOMETRY_KEY, end):
+            raise ValueError(f"{path.name}: a feature's geometry must follow its properties")
+        geometry = line[end + len(_GEOMETRY_KEY):].rstrip(",").removesuffix("}")
         outline = Outline(int(p["wof_id"]), p["name"], p["place_type"], p["province"], p["country"], geometry,
                           p.get("geometry_source", ""))
         for name in {p["name"], p["ascii_name"]} - {""}:

@@ -109,3 +109,19 @@ def test_an_area_named_by_a_report_is_in_the_areas_layer_of_its_build():
     text = "Gunmen ambushed a van in Kech district on Monday."
     built = build_case(Case(id="", title=""), [("a.txt", text, places_in_text(text, "a.txt"))])
     assert list(built.layers["areas"]["name"]) == ["Kech"]
+
+
+def test_the_shipped_outlines_are_geojson_and_read_lazily_to_the_same_polygons():
+    import gzip
+
+    from geo.areas import _by_id
+    from geo.settings import AREAS_GEOJSON
+
+    collection = json.loads(gzip.decompress(AREAS_GEOJSON.read_bytes()))
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) > 500
+    outlines = _by_id(AREAS_GEOJSON)
+    assert len(outlines) == len(collection["features"])
+    for feature in collection["features"]:
+        outline = outlines[feature["properties"]["wof_id"]]
+        assert outline.name == feature["properties"]["name"]
+        assert shapely.equals_exact(outline.geometry, shape(feature["geometry"]), 0)

@@ -182,9 +182,14 @@ def area_features(all_records: list[Record]) -> list[dict]:
 
 
 def write_areas(features: list[dict], out: Path) -> None:
-    """A gzipped GeoJSON FeatureCollection, byte-identical for the same features."""
-    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
-                      separators=(",", ":"))
+    """A gzipped GeoJSON FeatureCollection, byte-identical for the same features.
+
+    One feature per line, its properties before its geometry: ``geo.areas`` reads the
+    properties of all and parses a polygon only when it is needed.
+    """
+    lines = [json.dumps({"type": "Feature", "properties": f["properties"], "geometry": f["geometry"]},
+                        ensure_ascii=False, separators=(",", ":")) for f in features]
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as fh:
         fh.write(text.encode("utf-8"))
