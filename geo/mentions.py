@@ -443,6 +443,7 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
 def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
     """Mark what the words between two neighbouring mentions say about the first one."""
     linked = list(found)
+    possessed: dict[int, Mention] = {}
     for i, (first, second) in enumerate(zip(found, found[1:])):
         if second.mention.start - first.mention.end > _MAX_GAP:
             continue  # too far apart to say where one lies (and the patterns need short gaps)
@@ -473,6 +474,11 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
                     container = found[i + 2].mention
                 linked[i] = replace(first, within=container, within_by_area_word=bool(match["area"]),
                                     within_decides=True)
+        elif gap in ("'s ", "’s ") and any(e.kind in ("province", "region") for e in first.entries):
+            possessed[i + 1] = first.mention  # "Sindh's Khairpur district" lies in Sindh
+    for i, province in possessed.items():
+        if linked[i].within is None:
+            linked[i] = replace(linked[i], within=province, within_decides=True)
     return linked
 
 
@@ -656,7 +662,8 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: tuple[i
         # "Mushkaf Tunnel", "Mach railway station", "Karachi airport": the name with
         # its qualifier may itself be a gazetteer entry.
         if q_end > idx + length:
-            whole = name + " " + " ".join(t.text for t in tokens[idx + length:q_end])
+            # "Paktika and Khost provinces": each name of the list with the word in the singular.
+            whole = name + " " + " ".join(_PLURAL_QUALIFIERS.get(t.lower, t.text) for t in tokens[idx + length:q_end])
             # "Sukkur district" must not drift onto "Skardu District": with an admin word
             # at its end, a name and its qualifier are only looked up as written.
             entries, exact = _lookup(whole, article.gazetteer, as_written=qualifier in ("district", "province"))
@@ -676,6 +683,9 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: tuple[i
             return (_candidate(span, sentence, qualifier, entries, exact, article, facility),
                     max(q_end, end))
     return None
+
+
+_PLURAL_QUALIFIERS = {"districts": "district", "provinces": "province"}
 
 
 def _lookup_name(span: list[_Token]) -> str:
@@ -719,6 +729,7 @@ _CUES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("levies", r"levies\s+(?:station|post)", "station"),
         ("railway", r"railway\s+station", "station"),
         ("thana", r"thana", "station"),
+        ("bazaar", r"baz(?:aa|a)r", "bazaar"),
         ("area", r"area", "area"),
         ("town", r"town", "town"),
         ("near", r"near", "near"),
@@ -871,14 +882,19 @@ _STREET_AFTER = re.compile(rf"(?:[ \-]{_NAME_WORD})*\s+(?i:{'|'.join(sorted(STRE
 
 def _district_for_town(candidate: Candidate, found: list[Candidate], starts: list[int], end: int,
                        points: list[tuple[float, float]], article: _Article) -> GazetteerEntry | None:
-    """The table's district for a name the gazetteer knows only as a settlement ("Khogyani
-    districts in Nangarhar", a town's other name), when the province named with it holds one."""
+    """The table's district for a name the gazetteer knows only as a settlement far from
+    that district ("Khogyani districts in Nangarhar": a town of Ghazni has that other
+    name; "Sindh's Khairpur district": the gazetteer's Khairpur is another town), when the
+    province named with it holds one or, without a province, it lies near the report's
+    other places. A district's own town stands for it, as elsewhere ("Jhang district")."""
     if any(e.kind in ("district", "province", "region") for e in candidate.entries):
         return None
     containers = _containers_after(found, starts, end, article)
-    if not containers:
+    district = district_named_in(article.text[candidate.mention.start:candidate.mention.end], containers, points)
+    if district is None or any(haversine_km(e.lat, e.lon, district.lat, district.lon) <= _SAME_SPOT_KM
+                               for e in candidate.entries):
         return None
-    return district_named_in(article.text[candidate.mention.start:candidate.mention.end], containers, points)
+    return district
 
 
 _SAME_SPOT_KM = 60.0   # a name whose readings (the town, its district) lie this close says where it is
@@ -950,12 +966,13 @@ def _cue_words(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# A name is cut at its blanks only: "Sur-Dakai" is one name, not Dakai.
 def _word_starts(text: str, start: int, end: int) -> list[int]:
-    return [start] + [i + 1 for i in range(start, end) if text[i] in " -"]
+    return [start] + [i + 1 for i in range(start, end) if text[i] == " "]
 
 
 def _word_ends(text: str, start: int, end: int) -> list[int]:
-    return [i for i in range(start, end) if text[i] in " -"] + [end]
+    return [i for i in range(start, end) if text[i] == " "] + [end]
 
 
 def _may_be_village(name: str, start: int, cue: str, article: _Article) -> bool:
