@@ -775,6 +775,11 @@ _SETTLEMENT_ENDINGS = frozenset({"khel", "kheil", "kalay", "kallay", "killi", "k
 _HOME_COUNTRIES = frozenset(DETAILED_COUNTRIES)  # the countries the settlements table covers
 
 
+# A dateline name: one to three words in capitals opening a line, then ":" or a dash.
+_DATELINE_NAME = re.compile(r"^[ \t]*(?P<name>[A-Z]{3,}(?:[ \-][A-Z]{2,}){0,2})(?=\s*(?::|—|–|--\s|\())",
+                            re.MULTILINE)
+
+
 def _capitalised_before(text: str, at: int) -> bool:
     """Whether the word before ``at`` is capitalised (the cheap test before a regex search)."""
     end = len(text[:at].rstrip())
@@ -817,6 +822,9 @@ def _cue_spans(text: str) -> tuple[dict[tuple[int, int], str], dict[tuple[int, i
                 else [match.end("name")]
             for end in reversed(ends):
                 spans.setdefault((match.start("name"), end), cue)
+    for match in _DATELINE_NAME.finditer(text):
+        # "SPINWAM: …": the place a report was filed from, in capitals at a line's start.
+        spans.setdefault((match.start("name"), match.end("name")), "dateline")
     return spans, list_ends
 
 
@@ -994,6 +1002,8 @@ def _may_be_village(name: str, start: int, cue: str, article: _Article) -> bool:
         return False
     if len(words) == 1 and article.is_common_word(name):
         return False  # a word this article also writes in lowercase
+    if cue == "dateline":
+        return True  # a line of its own: no sentence opener to mistake
     line = article.line_start(start)
     at_sentence_start = line is not None or re.search(r"[.!?:]\s*$", article.text[max(0, start - 3):start])
     return not (at_sentence_start and cue not in _QUALIFYING_CUES)

@@ -184,3 +184,11 @@ def test_a_bazaar_is_named_after_its_town():
     found = _places("An explosion in the Gulistan Bazaar of Qilla Abdullah district killed four.")
     [gulistan] = [p for p in settlements_named("Gulistan") if p.district == "Killa Abdullah" and p.name == "Gulistan"]
     assert found["Gulistan"].uid == f"wof:{gulistan.wof_id}"
+
+
+def test_a_dateline_in_capitals_is_the_village_it_names():
+    text = "Soldier martyred\n\nSPINWAM: A soldier was martyred when militants attacked a post in North Waziristan."
+    [village] = [p for p in settlements_named("Spinwam") if p.name == "Spinwam" and p.district == "North Waziristan"]
+    assert _places(text)["Spinwam"].uid == f"wof:{village.wof_id}"
+    # Far from every other place the report names, a namesake is not taken.
+    assert "Spinwam" not in _places("SPINWAM: Two men were shot dead in Karachi on Friday.")
