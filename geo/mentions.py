@@ -328,11 +328,24 @@ def _qualifier(tokens: list[_Token], end: int) -> tuple[str, int]:
     return "", end
 
 
+_LIST_HEADS = {"like", "including", "as", "of"}   # "provinces like …", "districts such as …"
+_LIST_REACH = 12    # words of a list read back to the plural word that heads it
+
+
 def _qualifier_before(tokens: list[_Token], start: int) -> str:
     # "the province of Balochistan", "the city of Quetta"
     if (start >= 3 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in QUALIFIER_KINDS
             and tokens[start - 3].lower == "the"):
         return QUALIFIER_KINDS[tokens[start - 2].lower]
+    # "in provinces like Khost, Paktia and Paktika": every name of the list is a province.
+    k = start - 1
+    while k >= 0 and start - k <= _LIST_REACH and (tokens[k].capitalised or tokens[k].lower in ("and", "or")):
+        k -= 1
+    if k >= 1 and tokens[k].lower in _LIST_HEADS:
+        head = tokens[k - 1].lower if tokens[k].lower != "as" or tokens[k - 1].lower != "such" else (
+            tokens[k - 2].lower if k >= 2 else "")
+        if head in _PLURAL_QUALIFIERS:
+            return _PLURAL_QUALIFIERS[head]
     return ""
 
 
@@ -673,6 +686,11 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: tuple[i
             qualifier = QUALIFIER_KINDS[span[-1].lower]  # "Sibi District" as one name
         if not qualifier:
             qualifier = _qualifier_before(tokens, idx)
+            if qualifier in ("district", "province") and span[-1].lower not in QUALIFIER_KINDS:
+                # A list headed by "provinces": "Khost" is looked up as "Khost province" first.
+                entries, exact = _lookup(f"{name} {qualifier}", article.gazetteer, as_written=True)
+                if any(e.kind == qualifier for e in entries):
+                    return _candidate(span, sentence, qualifier, entries, exact, article), idx + length
         # "In Dadu, …": a capitalised "In" is no part of a name, so "In Dadu" must not
         # drift onto "India" as a spelling; only a name written so counts.
         entries, exact = _lookup(name, article.gazetteer, as_written=length > 1 and span[0].lower in _OPENING_WORDS)

@@ -192,3 +192,10 @@ def test_a_dateline_in_capitals_is_the_village_it_names():
     assert _places(text)["Spinwam"].uid == f"wof:{village.wof_id}"
     # Far from every other place the report names, a namesake is not taken.
     assert "Spinwam" not in _places("SPINWAM: Two men were shot dead in Karachi on Friday.")
+
+
+def test_a_plural_word_heading_a_list_gives_each_name_its_kind():
+    found = _places("The fighting has become common in provinces like Khost, Paktia, Paktika and Nangarhar.")
+    assert {e.kind for e in found.values()} == {"province"} and "Khost Province" in found
+    assert _places("Rain lashed districts such as Sibi and Kachhi.")["Sibi"].kind == "district"
+    assert _places("Militants fled to Khost after the raid.")["Khōst"].kind == "town"
