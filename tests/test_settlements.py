@@ -38,7 +38,9 @@ KALAT_OUTLINE = {"type": "Polygon",
 def checkout(tmp_path: Path) -> Path:
     """A tiny WOF repository: a province, a district, villages kept and left out."""
     folder = tmp_path / "wof"
-    _record(folder, 1, "region", "Balochistan", code="ADM1")
+    _record(folder, 1, "region", "Balochistan", code="ADM1", geometry={
+        "type": "Polygon", "coordinates": [[[65.0, 29.0], [68.0, 29.0], [68.0, 32.0], [65.0, 32.0], [65.0, 29.0]]]})
+    _record(folder, 10, "locality", "Untiered", county=2)  # a hierarchy without its province
     _record(folder, 2, "county", "Kalat", code="ADM2", region=1, geometry=KALAT_OUTLINE, extra={"src:geom": "meso"})
     _record(folder, 9, "county", "Old Kalat", code="ADM2", region=1, geometry=KALAT_OUTLINE,
             extra={"mz:is_current": 0})
@@ -68,7 +70,8 @@ def test_the_build_keeps_settlements_with_their_district_and_leaves_out_the_gone
     run = _build(checkout, out)
     assert run.returncode == 0, run.stderr
     rows = {row["name"]: row for row in _rows(out)}
-    assert set(rows) == {"Balochistan", "Kalat", "Purana Manguchar", "Tab Name"}
+    assert set(rows) == {"Balochistan", "Kalat", "Purana Manguchar", "Tab Name", "Untiered"}
+    assert rows["Untiered"]["province"] == "Balochistan"  # the province whose outline holds it
     village = rows["Purana Manguchar"]
     assert (village["district"], village["province"], village["place_type"]) == ("Kalat", "Balochistan", "locality")
     assert village["variants"] == "Mangūchar;Mungachar"  # Latin-script variants only
@@ -81,8 +84,8 @@ def test_the_build_writes_simplified_outlines_of_the_districts_beside_the_table(
     out = tmp_path / "settlements.tsv.gz"
     assert _build(checkout, out).returncode == 0
     areas = json.loads(gzip.decompress((tmp_path / "areas.geojson.gz").read_bytes()))
-    assert [f["properties"]["name"] for f in areas["features"]] == ["Kalat"]  # not the retired record
-    kalat = areas["features"][0]
+    assert [f["properties"]["name"] for f in areas["features"]] == ["Balochistan", "Kalat"]  # not the retired record
+    kalat = areas["features"][1]
     assert kalat["properties"] == {"wof_id": 2, "geonameid": "102", "name": "Kalat", "ascii_name": "",
                                         "place_type": "district", "province": "Balochistan", "country": "PK",
                                     "geometry_source": "meso"}

@@ -145,15 +145,36 @@ def records(checkout: Path) -> Iterator[Record]:
 
 
 def table_rows(all_records: list[Record]) -> list[tuple[str, ...]]:
-    """The table's rows, districts and provinces named, sorted by WOF id."""
+    """The table's rows, districts and provinces named, sorted by WOF id.
+
+    A place whose hierarchy names no province (ex-FATA's, merged into Khyber Pakhtunkhwa
+    in 2018, have none) takes the province whose outline holds it.
+    """
     names = {r.wof_id: r.name for r in all_records if r.place_type in ("district", "province")}
+    province_of = _province_by_outline(all_records)
     rows = []
     for r in sorted(all_records, key=lambda record: record.wof_id):
         district = names.get(r.district_id, "") if r.place_type in ("locality", "neighbourhood") else ""
+        province = "" if r.place_type == "province" else names.get(r.province_id, "") or province_of(r)
         rows.append((str(r.wof_id), r.geonameid, r.name, r.ascii_name, ";".join(r.variants), r.place_type,
                      r.feature_code, f"{r.lat:.5f}", f"{r.lon:.5f}", str(r.population), district,
-                     names.get(r.province_id, "") if r.place_type != "province" else "", r.country))
+                     province, r.country))
     return rows
+
+
+def _province_by_outline(all_records: list[Record]):
+    """A function giving the name of the province of a record's country whose outline holds its point."""
+    provinces = [(r.country, r.name, shapely.geometry.shape(r.outline)) for r in all_records
+                 if r.place_type == "province" and r.outline is not None]
+    for _, _, shape in provinces:
+        shapely.prepare(shape)
+
+    def province_of(record: Record) -> str:
+        point = shapely.geometry.Point(record.lon, record.lat)
+        held = [name for country, name, shape in provinces if country == record.country and shape.contains(point)]
+        return held[0] if len(held) == 1 else ""
+
+    return province_of
 
 
 def write_table(rows: list[tuple[str, ...]], out: Path) -> None:
