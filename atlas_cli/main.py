@@ -4,27 +4,31 @@ Bad input (a missing, empty, binary, non-UTF-8 or oversized file; a directory wi
 articles; an ``--out`` that cannot be written) is reported in one line on stderr and
 exits with status 2; the other files of the same call are still processed. Every path
 is printed on one line whatever bytes its name holds.
+
+``places`` (``atlas_cli/places.py``) takes files and folders, spreads them over worker
+processes and streams its output; it does not import the layer builders (GeoPandas),
+which only ``build`` and ``claims`` need.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from geo.articles import Article, ArticleError, article_paths, printable, read_article
 from geo.cases import CASE_FILE, Case, CaseError, built_in_cases, read_case
-from geo.geocoders.base import Geocoder, GeocoderNotice
 from geo.claims import claims_in_text, load_incident_refs
 from geo.places import places_in_text
 
-from layers.build import (CASE_RECORD_NAME, article_places, build_case, case_record, case_record_bytes,
-                          incident_ref)
-from layers.csv_export import csv_text
-from layers.export import ExportError, prepare_output_folder, write_layers
-from layers.places import places_layer
+from atlas_cli.places import FORMATS, beside_progress, default_jobs, run_places
+
+if TYPE_CHECKING:  # the geocoders package loads geopy and requests: only the online path needs them
+    from geo.geocoders.base import Geocoder, GeocoderNotice
 
 EXIT_BAD_INPUT = 2
+
 
 def _say(stream: TextIO, line: str) -> None:
     """Write ``line`` made printable; what the stream's encoding cannot hold (an ASCII-only
@@ -34,11 +38,11 @@ def _say(stream: TextIO, line: str) -> None:
 
 
 def _error(message: str) -> None:
-    _say(sys.stderr, f"incident-atlas: error: {message}")
+    beside_progress(lambda: _say(sys.stderr, f"incident-atlas: error: {message}"))
 
 
 def _notice(notice: GeocoderNotice) -> None:
-    _say(sys.stderr, f"incident-atlas: notice: {notice.message}")
+    beside_progress(lambda: _say(sys.stderr, f"incident-atlas: notice: {notice.message}"))
 
 
 def _read_all(paths: Sequence[Path]) -> tuple[list[Article], bool]:
@@ -67,10 +71,19 @@ def _geocoder(name: str) -> Geocoder | None:
 
 
 def _cmd_places(args: argparse.Namespace) -> int:
-    articles, ok = _read_all(args.files)
-    frame = places_layer(article_places(articles, geocoder=_geocoder(args.geocoder)))
-    sys.stdout.write(frame.to_json(drop_id=True, ensure_ascii=False) + "\n")
+    geocoder = _geocoder(args.geocoder)
+    ok = run_places(args.files, args.format, args.jobs, args.quiet, _error, geocoder=geocoder)
     return 0 if ok else EXIT_BAD_INPUT
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return jobs
 
 
 def default_case() -> Case:
@@ -103,6 +116,17 @@ def case_of_folder(reports_dir: Path) -> Case:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from layers.export import ExportError
+    try:
+        return _build(args)
+    except ExportError as err:
+        _error(f"cannot write {err.path}: {err.reason}")
+        return EXIT_BAD_INPUT
+
+
+def _build(args: argparse.Namespace) -> int:
+    from layers.build import CASE_RECORD_NAME, build_case, case_record, case_record_bytes
+    from layers.export import prepare_output_folder, write_layers
     try:
         case, reports_dir = _case_and_reports(args)
         paths = article_paths(reports_dir)
@@ -155,7 +179,9 @@ def _claims_groups(args: argparse.Namespace) -> tuple[list[tuple[Case, list[Arti
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
+    from layers.build import build_case, incident_ref
     from layers.claims import claims_table
+    from layers.csv_export import csv_text
 
     incidents = load_incident_refs()
     known = {ref.id: ref for ref in incidents}
@@ -203,7 +229,16 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
 
     places = commands.add_parser("places", help="print the places named in article files as GeoJSON")
-    places.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    places.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR",
+                        help="report files, and folders (every *.txt file below them)")
+    places.add_argument("--format", choices=FORMATS, default="geojson",
+                        help="geojson: one FeatureCollection (default); geojsonseq: one feature a line, "
+                             "each after the RS character (RFC 8142); ndjson: one feature a line")
+    places.add_argument("--jobs", type=_jobs, default=default_jobs(), metavar="N",
+                        help="worker processes (default: the CPUs this process may use, here %(default)s); "
+                             "1 runs in this process, as does --geocoder nominatim")
+    places.add_argument("--quiet", action="store_true",
+                        help="no progress bar (it is shown only on a terminal, once a run takes 2 s)")
     places.add_argument("--geocoder", choices=("offline", "nominatim"), default="offline",
                         help="offline gazetteer (default) or OpenStreetMap Nominatim, "
                              "falling back to the gazetteer when unreachable")
@@ -249,14 +284,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _SettingError as err:
         _error(str(err))
         return EXIT_BAD_INPUT
-    except ExportError as err:
-        _error(f"cannot write {err.path}: {err.reason}")
-        return EXIT_BAD_INPUT
     except (CaseError, ValueError) as err:  # a damaged case folder or curated file
         _error(str(err).splitlines()[0] if str(err) else type(err).__name__)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # "incident-atlas places … | head" is fine
+        _quiet_stdout()
         return 0
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: whatever is still buffered for stdout goes nowhere (no second
+    error when Python flushes it at exit)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

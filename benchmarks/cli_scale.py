@@ -5,11 +5,13 @@
     python benchmarks/cli_scale.py rss --before /tmp/before   # also the CLI of an older tree
 
 ``jobs``: wall time of ``places --jobs 1`` and ``--jobs 2`` (and ``--jobs`` = every CPU, if
-more) over ``--files`` reports made from the built-in case's and the development set's
+more; the settings take turns, round after round) over ``--files`` reports made from the built-in case's and the development set's
 reports (``../shared/devset/*.txt`` or ``$BENCH_DEVSET``, when present; read where they
 lie): report *i* is source *i* mod n with its sentences shuffled by ``Random(20250311 + i)``,
 and every fifth one cut to its first half, so the files differ and vary in size. Checks
-that every run's output is byte-identical to the ``--jobs 1`` run's.
+that every run's output is byte-identical to the ``--jobs 1`` run's. On a machine shared
+with other work the workers compete with it: ``other_cpu_s`` (from ``/proc/stat``) is the CPU
+time everything else used during a run, so runs on an idle machine can be told apart.
 
 ``rss``: peak resident memory (``/usr/bin/time -v``, "Maximum resident set size") and wall
 time of ``places --format F`` over ``--counts`` small invented reports (one or two sentences
@@ -112,20 +114,39 @@ def write_small_reports(folder: Path, count: int) -> int:
 
 # --------------------------------------------------------------------------- running the CLI
 
+_CPU = re.compile(r"(User|System) time \(seconds\): ([\d.]+)")
+
+
+def _busy_cpu_s() -> float:
+    """CPU seconds every process of the machine has used (``/proc/stat``), 0 where unknown."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def run_cli(args: list[str], out: Path, tree: Path = REPO) -> dict:
-    """``incident-atlas ARGS`` of ``tree``, stdout to ``out``, under GNU time: wall s, peak RSS MiB."""
+    """``incident-atlas ARGS`` of ``tree``, stdout to ``out``, under GNU time: wall s, peak RSS
+    MiB, CPU s of the command (its workers included) and of everything else on the machine
+    meanwhile (``other_cpu_s``: on a shared machine, what the workers competed with)."""
     report = out.with_suffix(".time")
     env = {**os.environ, "PYTHONPATH": str(tree)}
     command = [*NO_NET, TIME, "-v", "-o", str(report), sys.executable, "-c",
                "import sys; from atlas_cli.main import main; sys.exit(main())", *args]
+    busy = _busy_cpu_s()
     with out.open("wb") as stdout:
         done = subprocess.run(command, cwd=tree, env=env, stdout=stdout, stderr=subprocess.PIPE, timeout=7200)
+    busy = _busy_cpu_s() - busy
     if done.returncode != 0:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(args[:4])} …\n{done.stderr.decode()[-2000:]}")
     text = report.read_text()
     hours, minutes, seconds = _WALL.search(text).groups()
+    cpu = sum(float(value) for _, value in _CPU.findall(text))
     return {"wall_s": int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds),
-            "peak_rss_mib": int(_MAX_RSS.search(text).group(1)) / 1024, "output_bytes": out.stat().st_size}
+            "peak_rss_mib": int(_MAX_RSS.search(text).group(1)) / 1024, "output_bytes": out.stat().st_size,
+            "cpu_s": cpu, "other_cpu_s": max(0.0, busy - cpu)}
 
 
 def bench_jobs(files: int, rounds: int, work: Path) -> list[dict]:
@@ -133,23 +154,28 @@ def bench_jobs(files: int, rounds: int, work: Path) -> list[dict]:
     folder.mkdir()
     size = write_reports(folder, files)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    rows, reference = [], None
-    for jobs in sorted({1, 2, cpus}):
-        walls = []
-        for round_ in range(rounds):
+    runs: dict[int, list[dict]] = {jobs: [] for jobs in sorted({1, 2, cpus})}
+    reference = None
+    for round_ in range(rounds):  # interleaved, so a burst of other load hits every setting alike
+        for jobs, done in runs.items():
             out = work / f"jobs{jobs}-{round_}.geojson"
-            run = run_cli(["places", "--jobs", str(jobs), str(folder)], out)
-            walls.append(run["wall_s"])
+            done.append(run_cli(["places", "--jobs", str(jobs), str(folder)], out))
             if reference is None:
                 reference = out.read_bytes()
             elif out.read_bytes() != reference:
                 raise SystemExit(f"--jobs {jobs} output differs from --jobs 1")
             out.unlink()
-        rows.append({"files": files, "input_mib": size / 2**20, "jobs": jobs, "wall_s_median": statistics.median(walls),
-                     "wall_s_all": walls, "files_per_s": files / statistics.median(walls)})
-    base = rows[0]["wall_s_median"]
+    rows = []
+    for jobs, done in runs.items():
+        walls = [run["wall_s"] for run in done]
+        rows.append({"files": files, "input_mib": size / 2**20, "jobs": jobs,
+                     "wall_s_median": statistics.median(walls), "wall_s_min": min(walls),
+                     "cpu_s_median": statistics.median(run["cpu_s"] for run in done),
+                     "other_cpu_s_median": statistics.median(run["other_cpu_s"] for run in done),
+                     "wall_s_all": walls, "other_cpu_s_all": [run["other_cpu_s"] for run in done]})
     for row in rows:
-        row["speedup"] = base / row["wall_s_median"]
+        row["speedup_median"] = rows[0]["wall_s_median"] / row["wall_s_median"]
+        row["speedup_min"] = rows[0]["wall_s_min"] / row["wall_s_min"]
     return rows
 
 
@@ -193,7 +219,7 @@ def bench_rss(counts: list[int], formats: list[str], jobs_list: list[int], befor
 
 
 def _table(rows: list[dict]) -> str:
-    keys = [k for k in rows[0] if k != "wall_s_all"]
+    keys = [k for k in rows[0] if not k.endswith("_all")]
     lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
     for row in rows:
         lines.append("| " + " | ".join(f"{row[k]:.3g}" if isinstance(row[k], float) else str(row[k])

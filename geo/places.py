@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .disambiguate import choose_entries, haversine_km
 from .gazetteer import Gazetteer, default_gazetteer
-from .geocoders.base import Geocoder
 from .mentions import countries_in_demonyms, find_candidates
 from .records import GazetteerEntry, Place
 from .settings import HOME_COUNTRY
+
+if TYPE_CHECKING:  # geopy and requests load only when an online geocoder is used
+    from .geocoders.base import Geocoder
 
 
 def places_in_text(text: str, article: str, gazetteer: Gazetteer | None = None,

@@ -115,6 +115,12 @@ def _index(table: Path) -> Path:
     raise OSError(f"no writable folder for the settlements index ({cache_dir()})")
 
 
+def prepare_index(table: Path = SETTLEMENTS_TSV) -> None:
+    """Build the index now if it is not there yet, without opening it: a program about to
+    fork worker processes calls this first, so they do not each build it."""
+    _index(table)
+
+
 _THREAD = threading.local()
 
 
