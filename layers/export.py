@@ -85,7 +85,7 @@ _ADVICE = {
 }
 
 
-def _reason(error: OSError) -> str:
+def failure_reason(error: OSError) -> str:
     return _ADVICE.get(error.errno, f"cannot be written ({error.strerror or error})")
 
 
@@ -96,7 +96,7 @@ def prepare_output_folder(out_dir: Path) -> Path:
         with tempfile.TemporaryFile(dir=out_dir):  # nameless where the system allows
             pass
     except OSError as error:
-        raise ExportError(out_dir, _reason(error)) from None
+        raise ExportError(out_dir, failure_reason(error)) from None
     return out_dir
 
 
@@ -124,7 +124,7 @@ def replace_file(target: Path, data: bytes) -> Path:
     return target
 
 
-def _replace_with_copy(source: Path, target: Path) -> Path:
+def replace_with_copy(source: Path, target: Path) -> Path:
     with _replacing(target) as out, source.open("rb") as data:
         shutil.copyfileobj(data, out)
     return target
@@ -161,12 +161,12 @@ def _staging_folder() -> Iterator[Path]:
         with tempfile.TemporaryDirectory(prefix="incident-atlas-") as staging:
             yield Path(staging)
     except OSError as error:
-        raise ExportError(Path(tempfile.gettempdir()), _reason(error)) from None
+        raise ExportError(Path(tempfile.gettempdir()), failure_reason(error)) from None
 
 
 def _publishing_error(error: OSError, folder: Path) -> ExportError:
     # os.replace names the temporary file first and the file it would replace second.
-    return ExportError(Path(error.filename2 or folder), _reason(error))
+    return ExportError(Path(error.filename2 or folder), failure_reason(error))
 
 
 def all_layers_frame(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
@@ -233,7 +233,7 @@ def _publish(staged: list[Path], folder: Path) -> list[Path]:
             _remove_leftovers(folder, names | previous)
             # Listed before the renames, so a build killed half-way still has its files listed.
             _write_manifest(folder, names | previous)
-            published = [_replace_with_copy(path, folder / path.name) for path in staged]
+            published = [replace_with_copy(path, folder / path.name) for path in staged]
             for name in previous - names:
                 (folder / name).unlink(missing_ok=True)
             _write_manifest(folder, names)

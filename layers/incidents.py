@@ -29,7 +29,15 @@ _GEOD = Geod(ellps="WGS84")
 
 
 def incidents_layer(path: Path = INCIDENTS_CSV) -> gpd.GeoDataFrame:
-    """One point per incident, casualties as low–high ranges, ordered by date."""
+    """One point per incident, casualties as low–high ranges, ordered by date.
+
+    ``path``: a CSV in this module's columns, or a GeoPackage that ``incidents import``
+    (``layers.datasets``) wrote from an ACLED, GTD or UCDP export.
+    """
+    if Path(path).suffix.lower() == ".gpkg":
+        from .datasets import read_imported  # imported here: the datasets package reads these columns
+
+        return read_imported(path).sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
     frame = filled(read_csv(path, REQUIRED_COLUMNS), COLUMNS)
     for column in ("killed_low", "killed_high", "injured_low", "injured_high"):
         frame[column] = numbers(frame, column, path, 0, kind="Int64")
