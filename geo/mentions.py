@@ -733,7 +733,8 @@ def _candidate(span: list[_Token], sentence: tuple[int, int], qualifier: str, en
 # capitalised word. "X district(s)" looks for a district of the table instead.
 _NAME_WORD = r"[A-Z][a-z]+"
 # "Bilal colony", "Jumma goth": Pakistani English often writes a settlement's last word in lowercase.
-_LOWERCASE_TAIL = r"(?:\s(?:colony|goth|mohalla))?"
+_LOWERCASE_TAILS = ("colony", "goth", "mohalla")
+_LOWERCASE_TAIL = rf"(?:\s(?:{'|'.join(_LOWERCASE_TAILS)}))?"
 _SPAN = rf"(?P<name>{_NAME_WORD}(?:[ \-]{_NAME_WORD}){{0,2}}{_LOWERCASE_TAIL})"
 #: Cue words: (a word whose presence lets the pattern run at all, the pattern, the cue it is).
 _CUES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
@@ -760,8 +761,7 @@ _CUES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("district", r"districts?", "district"),
     ))
 #: Cues whose name comes after them ("village of X", "near X"); the others' name comes before.
-_NAME_AFTER_CUES = {"village": "village", "tehsil": "tehsil", "town": "town", "near": "near",
-                    "resident": "resident", "from": "from"}
+_NAME_AFTER_CUES = frozenset({"village", "tehsil", "town", "near", "resident", "from"})
 _NAME_BEFORE = re.compile(rf"(?<![{_LETTER}]){_SPAN}\s+$")
 _NAME_AFTER = re.compile(rf"\s+(?:(?:of|the)\s+)?{_SPAN}(?![{_LETTER}])")
 # "in X, Y district" and "X in Y district": X lies in the district named after it.
@@ -800,9 +800,12 @@ _DATELINE_NAME = re.compile(r"^[ \t]*(?P<name>[A-Z]{3,}(?:[ \-][A-Z]{2,}){0,2})(
 
 def _capitalised_before(text: str, at: int) -> bool:
     """Whether the word before ``at`` is capitalised (the cheap test before a regex search)."""
-    end = len(text[:at].rstrip())
-    start = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end), text.rfind("-", 0, end)) + 1
-    return start < end and (text[start].isupper() or text[start:end] in ("colony", "goth", "mohalla"))
+    end = at
+    while end > 0 and text[end - 1].isspace() and at - end < _CUE_REACH:
+        end -= 1
+    low = max(0, end - _CUE_REACH)
+    start = max(text.rfind(" ", low, end), text.rfind("\n", low, end), text.rfind("-", low, end), low - 1) + 1
+    return start < end and (text[start].isupper() or text[start:end] in _LOWERCASE_TAILS)
 
 
 def _cue_spans(text: str) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], int]]:
