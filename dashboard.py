@@ -2,8 +2,9 @@
 
 Parsing and geocoding live in ``geo/``, layers and exports in ``layers/``, the web map
 in ``atlas_ui/webmap.py``, the filter rules in ``atlas_ui/filters.py``, the user's cases
-on disk in ``atlas_ui/case_store.py`` and the case section of the sidebar in
-``atlas_ui/case_panel.py``; this session's reports and the layers made from them in
+and imported incident datasets on disk in ``atlas_ui/case_store.py``, the case section of
+the sidebar in ``atlas_ui/case_panel.py`` and its incident data and filters in
+``atlas_ui/datasets_panel.py``; this session's reports and the layers made from them in
 ``atlas_ui/session.py``, the server-wide caches in ``atlas_ui/caches.py`` and the tabs
 under the map in ``atlas_ui/tabs.py``. This file lays them out on the page. Nothing here
 knows any particular case: the title, the view, the route and the files all come from
@@ -25,8 +26,8 @@ from streamlit_folium import st_folium
 
 from geo import settings
 from geo.cases import Case, CaseError
-from atlas_ui import case_panel, case_store, filters, launch, session, tabs, webmap
-from atlas_ui.caches import built_in_catalogue, incident_choices, prepare_assets
+from atlas_ui import case_panel, case_store, datasets_panel, filters, launch, session, tabs, webmap
+from atlas_ui.caches import built_in_catalogue, prepare_assets
 from atlas_ui.charts import timeline_chart
 from atlas_ui.exports import record_bytes
 from atlas_ui.reports import ArticleSet
@@ -98,7 +99,8 @@ def init_state(params: dict[str, str], bounds: tuple[date, date], groups: list[s
     """
     state = st.session_state
     for key, on in filters.parse_layers(params.get("layers")).items():
-        state.setdefault(f"show_{key}", on)
+        # Without a layers= value every layer is on, except those the map opens without (density).
+        state.setdefault(f"show_{key}", on and ("layers" in params or key not in webmap.OFF_BY_DEFAULT))
     if "date_range" not in state:
         start = filters.parse_date(params.get("from"), bounds[0])
         end = filters.parse_date(params.get("to"), bounds[1])
@@ -122,7 +124,8 @@ def init_state(params: dict[str, str], bounds: tuple[date, date], groups: list[s
         state.setdefault("reader_article", params["article"])
 
 
-def url_state(case_id: str, article: str | None, dates: tuple[date, date], keys: tuple[str, ...]) -> dict[str, str]:
+def url_state(case_id: str, article: str | None, dates: tuple[date, date], keys: tuple[str, ...],
+              source: datasets_panel.IncidentSource) -> dict[str, str]:
     """The view as URL parameters, so a link reopens it (online tiles are never in it)."""
     start, end = dates
     state = st.session_state
@@ -135,6 +138,7 @@ def url_state(case_id: str, article: str | None, dates: tuple[date, date], keys:
         params["max_km"] = filters.format_distance(state["max_km"])
     if state["groups"]:
         params["group"] = filters.GROUP_SEPARATOR.join(state["groups"])
+    params.update(datasets_panel.url_params(source))
     if state["before_case"]:
         params["before"] = "1"
     if article:
@@ -164,8 +168,9 @@ def show_settings_warnings(restart_needed: list[str], reload_needed: list[str]) 
                                       "for pages opened from now on: reload the page."))
 
 
-def draw_sidebar(case: Case, cases: dict[str, Case], list_errors: list[str], bounds: tuple[date, date],
-                 groups: list[str], loaded: session.CaseReports, default_id: str, incidents_path: Path):
+def draw_sidebar(case: Case, cases: dict[str, Case], list_errors: list[str], source: datasets_panel.IncidentSource,
+                 stored_datasets: tuple[list[case_store.StoredDataset], list[str]], built_in_count: int,
+                 loaded: session.CaseReports, default_id: str, incidents_path: Path):
     """The sidebar's controls; returns the container that will hold each report's analysis errors."""
     with st.sidebar:
         st.title("Incident Atlas")
@@ -185,18 +190,8 @@ def draw_sidebar(case: Case, cases: dict[str, Case], list_errors: list[str], bou
                     help="Off: the map uses the tiles shipped with the app (zoom 0–6) and works offline. "
                          "On: your browser fetches tiles from tile.openstreetmap.org. A link never switches it on.")
 
-        st.subheader("Past incidents")
-        st.date_input("Dates", key="date_range", min_value=bounds[0], max_value=bounds[1], format="YYYY-MM-DD")
-        st.multiselect("Claim status", list(filters.CLAIM_LABELS), key="claim_statuses",
-                       format_func=filters.CLAIM_LABELS.get)
-        st.number_input("At least this many killed (highest reported figure)", min_value=0, step=1,
-                        key="min_killed")
-        st.number_input("Within this many km of the case's site (0: any distance)", min_value=0, step=25,
-                        key="max_km", help="Measured from the best estimate of where this case happened.")
-        st.multiselect("Claimed by", groups, key="groups", placeholder="any group, or none",
-                       help="Only incidents these groups claimed; a group includes its wings.")
-        st.checkbox("Only incidents before this case", key="before_case", disabled=case.date is None,
-                    help="Incidents that ended before the case's date." if case.date else "This case has no date.")
+        datasets_panel.draw_section(source, *stored_datasets, built_in_count)
+        datasets_panel.draw_filters(source.options, case.date)
 
         st.subheader("Add a report")
         if case.built_in:
@@ -255,13 +250,16 @@ def main() -> None:
     stored, store_errors = case_store.list_cases(case_store.store_root(), frozenset(built_in))
     cases = {**built_in, **{case.id: case for case in stored}}
     try:
-        bounds, groups = incident_choices(incidents_path)
+        built_in_count, built_in_options = datasets_panel.built_in_summary(incidents_path)
     except CaseError as err:  # INCIDENT_ATLAS_INCIDENTS names a file that cannot be used
         st.error(filters.plain_text(f"The past incidents cannot be read: {err}. Mend the file or unset "
                                     f"{settings.INCIDENTS_ENV}."))
         return
+    stored_datasets = case_store.list_datasets(case_store.datasets_dir())
     params = st.query_params.to_dict()
-    init_state(params, bounds, groups)
+    source = datasets_panel.choose_source(params, stored_datasets[0], built_in_count, built_in_options)
+    init_state(params, source.options.bounds, source.options.groups)
+    datasets_panel.init_filters(params, source)
     if not cases:
         st.error(filters.plain_text("No case can be shown: " + "; ".join([*built_in_errors, *store_errors] or
                                                                           ["no built-in case is installed"])))
@@ -279,8 +277,8 @@ def main() -> None:
     # (the slow part): whatever a report does to the parsers, its Remove button is there.
     state = st.session_state
     loaded = session.case_reports(case)
-    analysis_messages = draw_sidebar(case, cases, [*built_in_errors, *store_errors], bounds, groups, loaded,
-                                     default_id, incidents_path)
+    analysis_messages = draw_sidebar(case, cases, [*built_in_errors, *store_errors], source, stored_datasets,
+                                     built_in_count, loaded, default_id, incidents_path)
 
     analyses = session.session_analyses(loaded.session_texts, case)
     with analysis_messages:
@@ -293,7 +291,12 @@ def main() -> None:
     except CaseError as err:
         st.error(filters.plain_text(f"This case cannot be drawn: {err}. Mend the file, or pick another case."))
         return
-    built, layers = shown.built, shown.layers
+    built = shown.built
+    try:  # a stored dataset damaged since it was listed: one line, and the built-in incidents
+        layers = datasets_panel.incidents_around(source, built, shown.layers)
+    except CaseError as err:
+        st.error(filters.plain_text(f"The incident dataset cannot be read: {err}. Delete it, or import it again."))
+        layers = shown.layers
     case = built.case  # as completed from its reports
     articles: ArticleSet = loaded.built_in + tuple((analysis.name, loaded.session_texts[analysis.name])
                                                    for analysis in analysed)
@@ -301,12 +304,7 @@ def main() -> None:
         state["reader_claim"] = None  # its report was removed
     home = webmap.case_view(case.view, built.site)
     state.setdefault("map_view", home)
-    # While a range is being picked the widget holds only its first day.
-    start_date, end_date = filters.date_window(state["date_range"], bounds)
-    rule = filters.IncidentFilter(start=start_date, end=end_date, statuses=tuple(state["claim_statuses"]),
-                                  min_killed=int(state["min_killed"]),
-                                  max_distance_km=float(state["max_km"]) or None, groups=tuple(state["groups"]),
-                                  before_case_only=bool(state["before_case"]) and case.date is not None)
+    rule = datasets_panel.incident_rule(source.options, case.date is not None)
     shown_incidents = filters.filter_incidents(layers["incidents"], rule)
     past_incidents = webmap.not_the_case(shown_incidents)
     visible = {key: bool(state[f"show_{key}"]) for key in LAYER_KEYS}
@@ -354,12 +352,13 @@ def main() -> None:
             tabs.draw_incidents(shown_incidents)
     if downloads_tab.open:
         with downloads_tab:
-            tabs.draw_downloads(case, layers, record_bytes(built, articles), articles, shown.built_in_export)
+            tabs.draw_downloads(case, layers, record_bytes(built, articles), articles,
+                                shown.built_in_export if source.stored is None else None)
     if about_tab.open:
         with about_tab:
             tabs.draw_about(case, len(loaded.built_in) if case.built_in else len(articles), added_count)
 
-    wanted = url_state(case.id, state.get("reader_article"), (start_date, end_date), LAYER_KEYS)
+    wanted = url_state(case.id, state.get("reader_article"), (rule.start, rule.end), LAYER_KEYS, source)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 

@@ -9,12 +9,16 @@ and renamed into place; a report or ``case.toml`` is written under a temporary n
 renamed over the old one (``layers.export.replace_file``); a deleted case is renamed
 away before it is removed. A reader therefore sees a case whole or not at all.
 
+Imported incident datasets live beside the cases, one GeoPackage each,
+``$INCIDENT_ATLAS_HOME/datasets/<slug>.gpkg``, written and removed the same way.
+
 Nothing from the user becomes a path unchecked: ids must pass ``geo.cases.is_case_id``
 and report names are cut to a plain ``.txt`` file name. Errors are :class:`StoreError`,
 one line for the user, with no server path in it.
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -27,10 +31,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyogrio
+
 from geo.articles import ArticleError, read_article
 from geo.cases import ARTICLES_FOLDER, CASE_FILE, Case, CaseError, case_toml, is_case_id, read_case, renamed
 from geo.settings import atlas_home
-from layers.export import replace_file
+from layers.datasets import IMPORTED_COLUMNS, LAYER as DATASET_LAYER, DatasetImport, write_dataset
+from layers.export import ExportError, replace_file
 
 from .filters import distinct_name
 from .reports import SESSION_CHARS, SESSION_REPORTS
@@ -340,3 +347,185 @@ def case_zip(case: Case, layer_files: Mapping[str, bytes], reports: Mapping[str,
         for name, data in layer_files.items():
             add(f"layers/{name}", data)
     return buffer.getvalue()
+
+
+# --- incident datasets ----------------------------------------------------------------------
+# An imported dataset (ACLED, GTD, UCDP GED) is one GeoPackage, ``<store>/datasets/<slug>.gpkg``,
+# as ``layers.datasets.write_dataset`` writes it (``incident-atlas incidents import --out`` too).
+
+DATASETS_FOLDER = "datasets"
+DATASET_SUFFIX = ".gpkg"
+#: The longest dataset slug kept.
+MAX_SLUG = 60
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class StoredDataset:
+    """One imported dataset in the store: its slug (file name without ``.gpkg``) and its incidents."""
+
+    slug: str
+    path: Path
+    incidents: int
+    modified_ns: int
+
+
+def datasets_dir() -> Path:
+    """The folder that holds the user's imported incident datasets."""
+    return atlas_home() / DATASETS_FOLDER
+
+
+def is_dataset_slug(value: object) -> bool:
+    """Whether ``value`` can name a stored dataset: lowercase letters, digits, ``_`` and ``-``."""
+    return isinstance(value, str) and len(value) <= MAX_SLUG + 6 and _SLUG.fullmatch(value) is not None
+
+
+def dataset_slug(file_name: str) -> str:
+    """The slug a dataset uploaded as ``file_name`` is stored under: "ACLED Pakistan.csv" → "acled_pakistan"."""
+    base = re.split(r"[/\\]", unicodedata.normalize("NFKD", str(file_name)))[-1]
+    stem = base[:-4] if base.lower().endswith(".csv") else base
+    ascii_stem = stem.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_stem).strip("_-")[:MAX_SLUG].rstrip("_-")
+    return slug or "dataset"
+
+
+def upload_file_name(file_name: str) -> str:
+    """``file_name`` as a safe name for an uploaded CSV file: no folders, no hidden file, ``.csv`` at the end."""
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", str(file_name)))[-1]
+    base = " ".join(_UNSAFE_NAME.sub(" ", base).split()).lstrip(".").strip()
+    stem = base[:-4] if base.lower().endswith(".csv") else base
+    stem = stem.rstrip(". ")[:MAX_NAME - 4].rstrip(". ") or "upload"
+    return f"{stem}.csv"
+
+
+def dataset_path(root: Path, slug: str) -> Path:
+    """The file of dataset ``slug`` in the folder ``root``; refuses anything that is not a slug."""
+    if not is_dataset_slug(slug):
+        raise StoreError(f"{slug!r} is not a dataset name (lowercase letters, digits, _ and -)")
+    return root / f"{slug}{DATASET_SUFFIX}"
+
+
+def _free_slug(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3`` … whichever is not in ``taken``."""
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}_{number}" in taken:
+        number += 1
+    return f"{base}_{number}"
+
+
+@functools.lru_cache(maxsize=256)
+def _incident_count(path: Path, modified_ns: int, size: int) -> int:
+    """How many incidents the GeoPackage at ``path`` holds (read once per version of the file);
+    :class:`StoreError` when it is not a GeoPackage of imported incidents."""
+    try:
+        info = pyogrio.read_info(path, layer=DATASET_LAYER)
+    except Exception:  # noqa: BLE001 - pyogrio raises its own classes and OSError alike
+        raise StoreError("not a GeoPackage of imported incidents") from None
+    missing = [column for column in IMPORTED_COLUMNS if column not in set(info.get("fields", ()))]
+    if missing:
+        raise StoreError(f"not a GeoPackage of imported incidents (no {missing[0]!r} column)")
+    return int(info.get("features") or 0)
+
+
+def list_datasets(root: Path) -> tuple[list[StoredDataset], list[str]]:
+    """The stored datasets, by slug, and one line for each file that cannot be used.
+
+    Hidden files (a dataset being written or removed) are skipped; those an interrupted
+    import or delete left more than :data:`LEFTOVER_AGE_S` ago are removed.
+    """
+    try:
+        entries = list(root.iterdir())
+    except FileNotFoundError:
+        return [], []
+    except OSError as err:
+        return [], [f"The incident datasets cannot be read ({_io_reason(err)})."]
+    _remove_leftover_files(entries, time.time())
+    datasets: list[StoredDataset] = []
+    errors: list[str] = []
+    for path in sorted(entries):
+        if path.name.startswith(".") or path.suffix != DATASET_SUFFIX:
+            continue
+        shown = path.name
+        if not is_dataset_slug(path.stem):
+            errors.append(f"dataset file {shown!r}: not a dataset name (lowercase letters, digits, _ and -); skipped")
+            continue
+        try:
+            if path.is_symlink() or not path.is_file():
+                errors.append(f"dataset file {shown}: not a plain file; skipped")
+                continue
+            state = path.stat()
+            count = _incident_count(path, state.st_mtime_ns, state.st_size)
+        except StoreError as err:
+            errors.append(f"dataset file {shown}: {err}; skipped")
+            continue
+        except OSError as err:
+            errors.append(f"dataset file {shown}: cannot be read ({_io_reason(err)}); skipped")
+            continue
+        datasets.append(StoredDataset(path.stem, path, count, state.st_mtime_ns))
+    return datasets, errors
+
+
+def _remove_leftover_files(entries: list[Path], now: float) -> None:
+    """Remove the hidden work files among ``entries`` last changed over :data:`LEFTOVER_AGE_S` before ``now``."""
+    for path in entries:
+        if not (path.name.startswith((_PENDING, _REMOVED)) or (path.name.startswith(".") and path.suffix == ".tmp")):
+            continue
+        try:
+            if path.is_file() and not path.is_symlink() and now - path.stat().st_mtime > LEFTOVER_AGE_S:
+                path.unlink()
+        except OSError:
+            continue
+
+
+def save_dataset(root: Path, imported: DatasetImport, file_name: str) -> StoredDataset:
+    """Store ``imported`` (uploaded as ``file_name``) as ``<root>/<slug>.gpkg``; the stored dataset.
+
+    The slug comes from ``file_name``, numbered ("acled_pakistan_2") when taken. The
+    GeoPackage is written in full under a hidden name, then linked to its name in one
+    step, which fails rather than replace a dataset another session stored meanwhile.
+    """
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"the dataset store cannot be written ({_io_reason(err)}); "
+                         "set INCIDENT_ATLAS_HOME to a folder you can write to") from None
+    pending = root / f"{_PENDING}{secrets.token_hex(8)}{DATASET_SUFFIX}"
+    try:
+        write_dataset(imported, pending)
+    except ExportError as err:
+        raise StoreError(f"the dataset could not be saved ({err.reason})") from None
+    base = dataset_slug(file_name)
+    try:
+        for _ in range(1000):
+            taken = {path.stem for path in root.iterdir() if path.suffix == DATASET_SUFFIX}
+            target = dataset_path(root, _free_slug(base, taken))
+            try:
+                os.link(pending, target)  # never over an existing file
+            except FileExistsError:
+                continue
+            except OSError:  # a file system without hard links
+                if target.exists():
+                    continue
+                os.rename(pending, target)
+            state = target.stat()
+            return StoredDataset(target.stem, target, len(imported.frame), state.st_mtime_ns)
+        raise StoreError("no free name for the dataset")
+    except OSError as err:
+        raise StoreError(f"the dataset could not be saved ({_io_reason(err)})") from None
+    finally:
+        pending.unlink(missing_ok=True)
+
+
+def delete_dataset(root: Path, slug: str) -> None:
+    """Remove a stored dataset: renamed out of sight in one step, then removed."""
+    path = dataset_path(root, slug)
+    gone = root / f"{_REMOVED}{secrets.token_hex(8)}{DATASET_SUFFIX}"
+    try:
+        os.rename(path, gone)
+    except FileNotFoundError:
+        raise StoreError(f"{slug} is no longer among the stored datasets") from None
+    except OSError as err:
+        raise StoreError(f"the dataset could not be deleted ({_io_reason(err)})") from None
+    gone.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ LAYER_LABELS: dict[str, str] = {
     "attack_site": "Attack site",
     "places": "Places mentioned",
     "incidents": "Past incidents",
+    "density": "Incident density",
 }
 CLAIM_LABELS: dict[str, str] = {
     "claimed": "claimed",
@@ -39,8 +40,10 @@ class IncidentFilter:
 
     ``max_distance_km``: only incidents this close to the case's site (``None``: any
     distance); ``groups``: only incidents claimed by one of these (empty: every
-    incident, unclaimed ones too); ``before_case_only``: only those that ended before
-    the case's date.
+    incident, unclaimed ones too); ``actors``: only incidents whose ``actor`` (an
+    imported dataset's actor1, gname or side_a) is one of these; ``event_types``: only
+    incidents of these ``event_type``; ``before_case_only``: only those that ended
+    before the case's date. A frame without the column a choice needs keeps nothing.
     """
 
     start: date | None = None
@@ -49,7 +52,20 @@ class IncidentFilter:
     min_killed: int = 0
     max_distance_km: float | None = None
     groups: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
     before_case_only: bool = False
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the incident filters can offer for one set of incidents; an empty list hides its filter."""
+
+    bounds: tuple[date, date]  # the first and last day of the incidents
+    groups: list[str]  # claimed_by names and their organisations, most frequent first
+    actors: list[str]  # actor names, most frequent first
+    event_types: list[str]  # event types, most frequent first
+    has_tolls: bool  # whether any incident has a death toll
 
 
 def incident_dates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -81,17 +97,45 @@ def claimed_by_group(claimed_by: pd.Series, groups: Collection[str]) -> pd.Serie
     return keep
 
 
+def _by_frequency(counts: Mapping[str, int]) -> list[str]:
+    """The names of ``counts``, the most frequent first, then alphabetically."""
+    return sorted(counts, key=lambda name: (-counts[name], name.casefold(), name))
+
+
 def incident_groups(frame: pd.DataFrame) -> list[str]:
-    """The groups a filter can choose: every ``claimed_by`` name and the organisation it belongs to."""
-    names = {str(name).strip() for name in frame.get("claimed_by", pd.Series(dtype=str)).fillna("")}
-    names.discard("")
-    names |= {name.split(" (", 1)[0].strip() for name in names}
-    return sorted(names, key=str.casefold)
+    """The groups a filter can choose: every ``claimed_by`` name and the organisation it belongs
+    to, the most frequent first (an organisation counts the incidents of its wings too)."""
+    names = frame.get("claimed_by", pd.Series(dtype=str)).fillna("").astype(str).str.strip()
+    counts = names[names != ""].value_counts()
+    totals: dict[str, int] = {}
+    for name, count in counts.items():
+        totals[name] = totals.get(name, 0) + int(count)
+        organisation = name.split(" (", 1)[0].strip()
+        if organisation != name:
+            totals[organisation] = totals.get(organisation, 0) + int(count)
+    return _by_frequency(totals)
+
+
+def column_choices(frame: pd.DataFrame, column: str) -> list[str]:
+    """The distinct non-empty values of a text ``column``, the most frequent first (none without the column)."""
+    if column not in frame:
+        return []
+    values = frame[column].fillna("").astype(str).str.strip()
+    return _by_frequency({str(name): int(count) for name, count in values[values != ""].value_counts().items()})
+
+
+def filter_options(frame: pd.DataFrame) -> FilterOptions:
+    """What the filters offer for ``frame``'s incidents (a filter with no data is left out)."""
+    bounds = date_bounds(frame) if len(frame) else (date.today(), date.today())
+    has_tolls = bool(len(frame)) and bool(highest_killed(frame).notna().any())
+    return FilterOptions(bounds=bounds, groups=incident_groups(frame), actors=column_choices(frame, "actor"),
+                         event_types=column_choices(frame, "event_type"), has_tolls=has_tolls)
 
 
 def filter_incidents(frame: gpd.GeoDataFrame, rule: IncidentFilter) -> gpd.GeoDataFrame:
     """The incidents that overlap the date range, have a chosen claim status and a high enough toll,
-    lie close enough to the case's site, were claimed by a chosen group and, if asked, came before the case.
+    lie close enough to the case's site, were claimed by a chosen group, have a chosen actor and event type
+    and, if asked, came before the case.
 
     The toll test uses the highest figure any source gives, so a disputed "7–10 killed"
     stays in with a threshold of 10; an incident with no figure only passes a threshold of 0.
@@ -109,10 +153,21 @@ def filter_incidents(frame: gpd.GeoDataFrame, rule: IncidentFilter) -> gpd.GeoDa
         distance = frame["distance_km"] if "distance_km" in frame else pd.Series(pd.NA, index=frame.index)
         keep &= distance.astype("Float64").fillna(math.inf) <= rule.max_distance_km
     if rule.groups:
-        keep &= claimed_by_group(frame["claimed_by"], rule.groups)
+        keep &= claimed_by_group(frame["claimed_by"], rule.groups) if "claimed_by" in frame else False
+    if rule.actors:
+        keep &= _one_of(frame, "actor", rule.actors)
+    if rule.event_types:
+        keep &= _one_of(frame, "event_type", rule.event_types)
     if rule.before_case_only:
         keep &= frame["before_case"].astype(bool) if "before_case" in frame else False
     return frame[keep.fillna(False).astype(bool)]
+
+
+def _one_of(frame: pd.DataFrame, column: str, values: Collection[str]) -> pd.Series | bool:
+    """Whether each incident's ``column`` is one of ``values`` (False everywhere without the column)."""
+    if column not in frame:
+        return False
+    return frame[column].fillna("").astype(str).str.strip().isin(list(values))
 
 
 def timeline_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -81,3 +81,26 @@ def kind_css(selector: str = ".atlas-kind-{kind}", prop: str = "background") -> 
     rules = [f"{selector.format(kind=kind)} {{ {prop}: {color}; }}" for kind, color in KIND_COLORS.items()]
     rules.append(f"{selector.format(kind='other')} {{ {prop}: {OTHER_KIND_COLOR}; }}")
     return "\n".join(rules)
+
+
+#: Incident density: lower bounds of the count classes (incidents per hexagon) and a
+#: sequential palette (ColorBrewer Purples, light to dark), clear of the claim colours
+#: of the incident circles drawn on top. Fixed classes, not quantiles: the legend is drawn
+#: once with the map, and one count means the same colour whatever the filters.
+DENSITY_BREAKS: tuple[int, ...] = (1, 3, 10, 30, 100, 300, 1000)
+DENSITY_COLORS: tuple[str, ...] = ("#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#54278f", "#3f007d")
+
+
+def density_class(count: int) -> int:
+    """Index into :data:`DENSITY_COLORS` for a cell's incident count."""
+    return max(0, sum(count >= low for low in DENSITY_BREAKS) - 1)
+
+
+def density_style(index: int) -> dict:
+    """A hexagon filled by its count class, with a thin outline of the same hue."""
+    return {"color": DENSITY_COLORS[-1], "weight": 0.5, "opacity": 0.35, "fillColor": DENSITY_COLORS[index],
+            "fillOpacity": 0.6, "className": "atlas-density"}
+
+
+#: The circle showing how far an incident's position may be off (its precision_km).
+PRECISION_STYLE = {"weight": 1, "opacity": 0.8, "dashArray": "4 3", "fillOpacity": 0.08}

@@ -9,6 +9,9 @@
   JavaScript template literal, where ``${…}`` in an article would run as code.
 * The overlays are separate ``FeatureGroup``s so streamlit-folium can swap them
   (filters, uploads, layer choice) without reloading the map and losing the view.
+* The incidents overlay brings its own time slider and precision circles (small scripts
+  of our own on the vendored Leaflet, no plugin): they are added and removed with the
+  overlay, so a swapped overlay never leaves a control behind.
 """
 from __future__ import annotations
 
@@ -29,13 +32,15 @@ from folium.template import Template
 
 from geo.cases import MapView
 
+from layers.density import density_grid
 from layers.route import km_post_column
 
 from . import basemap
 from .filters import CLAIM_LABELS, LAYER_LABELS, highest_killed
-from .styles import (AREA_STYLES, ATTACK_COLOR, BEST_ESTIMATE_STYLE, CANDIDATE_STYLE, CLAIM_COLORS, KILLED_CLASSES,
-                     KIND_COLORS, ROUTE_COLOR, ROUTE_STYLE, UNCERTAINTY_STYLE, incident_style,
-                     kind_css, killed_class, stop_style)
+from .styles import (AREA_STYLES, ATTACK_COLOR, BEST_ESTIMATE_STYLE, CANDIDATE_STYLE, CLAIM_COLORS, DENSITY_BREAKS,
+                     DENSITY_COLORS, KILLED_CLASSES, KIND_COLORS, PRECISION_STYLE, ROUTE_COLOR, ROUTE_STYLE,
+                     UNCERTAINTY_STYLE, density_class, density_style, incident_style, kind_css, killed_class,
+                     stop_style)
 
 #: A case without a view of its own opens on its best-estimate site at this zoom.
 SITE_ZOOM = 9
@@ -48,6 +53,15 @@ CLUSTER_MIN = 200
 #: Above this many incidents the map gets a compact form (popups: date, place, toll, claim).
 DETAIL_LIMIT = 2_000
 MAX_QUOTES = 8
+#: Overlays a map opens without unless asked (the density view is for many incidents).
+OFF_BY_DEFAULT = ("density",)
+#: The time slider steps one month this often while playing.
+STEP_MS = 700
+#: Precision circles are drawn from this zoom on (at zoom 9 a 5-km precision is about 20 px
+#: across; further out they would only blur the markers) …
+PRECISION_ZOOM = 9
+#: … for at most this many incidents in view, so a dense view stays quick.
+MAX_PRECISION_CIRCLES = 2_000
 ONLINE_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
@@ -77,12 +91,8 @@ def _copy_if_changed(source: Path, target: Path) -> None:
     temp.replace(target)
 
 
-def install_assets(vendor_dir: Path) -> dict[str, Any]:
-    """Copy Leaflet, markercluster, the OSM tiles and the country outlines into ``vendor_dir``.
-
-    Safe to call at every start-up: files already in place are kept. Returns what is
-    available (the tiles and outlines come from optional data packages).
-    """
+def install_scripts(vendor_dir: Path) -> None:
+    """Copy Leaflet and markercluster (scripts, styles, images) into ``vendor_dir``."""
     leaflet = _xstatic_dir("leaflet")
     cluster = _xstatic_dir("leaflet_markercluster")
     for name in ("leaflet.js", "leaflet.css"):
@@ -91,6 +101,15 @@ def install_assets(vendor_dir: Path) -> dict[str, Any]:
         _copy_if_changed(image, vendor_dir / "leaflet" / "images" / image.name)
     for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"):
         _copy_if_changed(cluster / name, vendor_dir / "markercluster" / name)
+
+
+def install_assets(vendor_dir: Path) -> dict[str, Any]:
+    """Copy Leaflet, markercluster, the OSM tiles and the country outlines into ``vendor_dir``.
+
+    Safe to call at every start-up: files already in place are kept. Returns what is
+    available (the tiles and outlines come from optional data packages).
+    """
+    install_scripts(vendor_dir)
     status: dict[str, Any] = {"tiles": 0, "outlines": False}
     mbtiles = basemap.package_file(basemap.TILES_PACKAGE, basemap.TILES_FILE)
     if mbtiles is not None:
@@ -187,9 +206,12 @@ def safe_json(data: object) -> str:
 class AtlasLayer(folium.FeatureGroup):
     """One switchable overlay: GeoJSON shapes and/or point rows, with pre-escaped popups.
 
-    ``rows`` are ``[lat, lon, style_index, tooltip_html, popup_html]``; ``shapes`` is a
+    ``rows`` are ``[lat, lon, style_index, tooltip_html, popup_html]``, an incident's
+    followed by its month (``"YYYY-MM"``, ``""`` unknown) and precision in km (the time
+    slider and precision circles read them from the markers); ``shapes`` is a
     FeatureCollection whose features carry ``s`` (style index), ``t`` and ``p``, drawn in
-    the map pane ``pane`` when one is given (see :class:`AtlasPanes`).
+    the map pane ``pane`` when one is given (see :class:`AtlasPanes`), taking no pointer
+    events when not ``interactive``.
     ``compact`` is the form for very many points (see :func:`compact_incidents`): integer
     rows and a table of escaped place names, popups assembled only when one is opened.
     The ``_url``/``wmsParams`` tags let streamlit-folium report the overlay when it is
@@ -210,6 +232,7 @@ class AtlasLayer(folium.FeatureGroup):
                 {%- if this.pane %}
                 pane: {{ this.pane|tojson }},
                 {%- endif %}
+                interactive: {{ this.interactive|tojson }},
                 style: function (f) { return styles[f.properties.s]; },
                 onEachFeature: function (f, layer) { bind(layer, f.properties.t, f.properties.p); }
             }).addTo(group);
@@ -239,21 +262,26 @@ class AtlasLayer(folium.FeatureGroup):
                     marker = circle(r[0], r[1], s);
                 }
                 bind(marker, r[3], r[4]);
+                if (r.length > 5) { marker.atlasMonth = r[5]; marker.atlasKm = r[6]; }
                 return marker;
             });
             {%- elif this.compact %}
-            // [lat*1e4, lon*1e4, style, place, day (since 1970), killed low, killed high];
-            // the place names are escaped in Python, the rest are numbers.
+            // [lat*1e4, lon*1e4, style, place, day (since 1970), killed low, killed high,
+            // month, precision]; the place names are escaped in Python, the rest are
+            // numbers or indexes into the tables of months ("YYYY-MM") and precisions (km).
             var compact = {{ this.compact_json }};
             var places = compact.places;
             function line(r) {
                 var day = r[4] < 0 ? "date unknown" : new Date(r[4] * 864e5).toISOString().slice(0, 10);
                 var toll = r[5] < 0 ? "toll unknown" : (r[6] > r[5] ? r[5] + "\u2013" + r[6] : r[5]) + " killed";
-                return day + " \u00b7 " + places[r[3]] + " \u00b7 " + toll + " \u00b7 " + styles[r[2]].label;
+                var km = r[8] < 0 ? "" : " \u00b7 position within " + compact.precisions[r[8]] + " km";
+                return day + " \u00b7 " + places[r[3]] + " \u00b7 " + toll + " \u00b7 " + styles[r[2]].label + km;
             }
             var markers = compact.rows.map(function (r) {
                 var marker = circle(r[0] / 1e4, r[1] / 1e4, styles[r[2]]);
                 marker.atlasRow = r;
+                marker.atlasMonth = r[7] < 0 ? "" : compact.months[r[7]];
+                marker.atlasKm = r[8] < 0 ? 0 : compact.precisions[r[8]];
                 return marker;
             });
             // One popup handler for the whole layer instead of one per marker.
@@ -273,6 +301,9 @@ class AtlasLayer(folium.FeatureGroup):
             group._url = "atlas";
             group.wmsParams = {layers: {{ this.key|tojson }}};
             group.atlasCount = {{ this.count }};
+            // For the time slider and the precision circles (children of this overlay).
+            group.atlasMarkers = markers;
+            group.atlasTarget = target;
         })({{ this.get_name() }});
         {% endmacro %}
     """)
@@ -280,10 +311,11 @@ class AtlasLayer(folium.FeatureGroup):
     def __init__(self, key: str, name: str, *, styles: Sequence[dict] = (),
                  rows: Sequence[Sequence[Any]] = (), shapes: dict | None = None,
                  compact: dict | None = None, cluster: bool = False, show: bool = True,
-                 pane: str | None = None) -> None:
+                 pane: str | None = None, interactive: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self.key = key
         self.pane = pane
+        self.interactive = interactive  # False: the shapes take no pointer events (see PointerTips)
         self.places_pane = PLACES_PANE
         self.styles = list(styles)
         self.rows = list(rows)
@@ -338,27 +370,258 @@ class Attribution(MacroElement):
         self.text = text
 
 
-#: Map panes below Leaflet's overlay pane (z-index 400, the circles and lines): the place
-#: diamonds just below it, so a place never covers the attack site or an incident drawn at
-#: the same spot, and the district and province outlines below the diamonds, so an outline
-#: (or a district's faint fill) never covers, or takes the clicks of, anything else.
-AREAS_PANE, PLACES_PANE = "atlasAreas", "atlasPlaces"
+#: Map panes below Leaflet's overlay pane (z-index 400, the circles and lines): the
+#: precision circles just below it (under the incidents they belong to), the place
+#: diamonds below them, so a place never covers the attack site or an incident drawn at
+#: the same spot, the density hexagons below the diamonds, and the district and province
+#: outlines lowest, so an outline (or a district's faint fill) never covers, or takes the
+#: clicks of, anything else.
+AREAS_PANE, DENSITY_PANE, PLACES_PANE, PRECISION_PANE = "atlasAreas", "atlasDensity", "atlasPlaces", "atlasPrecision"
+PANE_ORDER: dict[str, int] = {AREAS_PANE: 380, DENSITY_PANE: 385, PLACES_PANE: 390, PRECISION_PANE: 395}
 
 
 class AtlasPanes(MacroElement):
-    """Creates the map panes of :data:`AREAS_PANE` and :data:`PLACES_PANE`."""
+    """Creates the map panes of :data:`PANE_ORDER`."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.createPane({{ this.areas|tojson }}).style.zIndex = 380;
-        {{ this._parent.get_name() }}.createPane({{ this.places|tojson }}).style.zIndex = 390;
+        {%- for name, z in this.panes.items() %}
+        {{ this._parent.get_name() }}.createPane({{ name|tojson }}).style.zIndex = {{ z }};
+        {%- endfor %}
         {% endmacro %}
     """)
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "AtlasPanes"
-        self.areas, self.places = AREAS_PANE, PLACES_PANE
+        self.panes = PANE_ORDER
+
+
+class TimeSlider(MacroElement):
+    """A control on the map that shows the incidents month by month; a child of the incidents overlay.
+
+    A range input over ``months`` (sorted ``YYYY-MM``), a Play/Pause button that steps one
+    month every ``delay_ms``, the month shown, and a "cumulative" checkbox: ticked (the
+    default) the map shows the incidents of every month up to the one shown, unticked
+    only that month's. It opens on the last month, so nothing is hidden until it is used.
+    The markers are filtered in the browser (taken out of and put back into their layer),
+    so nothing is sent back to the server. Incidents without a month are always shown.
+    Native elements with labels: Tab reaches the button, the slider and the checkbox, and
+    the arrow keys move the slider.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var months = {{ this.months|tojson }}, delay = {{ this.delay_ms|tojson }};
+            var target = group.atlasTarget, byMonth = {}, undated = [], shown = {};
+            group.atlasMarkers.forEach(function (m) {
+                if (m.atlasMonth) { (byMonth[m.atlasMonth] = byMonth[m.atlasMonth] || []).push(m); }
+                else { undated.push(m); }
+            });
+            months.forEach(function (m) { shown[m] = true; });
+            var index = months.length - 1, cumulative = true, timer = null, ui = {}, map = null;
+            var clustered = typeof target.addLayers === "function";
+            function markersOf(list) {
+                var out = [];
+                list.forEach(function (m) { var ms = byMonth[m] || []; for (var i = 0; i < ms.length; i++) { out.push(ms[i]); } });
+                return out;
+            }
+            function update() {
+                if (!ui.range) { return; }
+                ui.range.value = index;
+                ui.range.setAttribute("aria-valuetext", months[index]);
+                ui.month.textContent = months[index];
+                ui.play.textContent = timer ? "\u275a\u275a Pause" : "\u25b6 Play";
+                ui.play.setAttribute("aria-pressed", timer ? "true" : "false");
+            }
+            function show(next) {
+                index = Math.max(0, Math.min(months.length - 1, next));
+                var month = months[index], add = [], drop = [];
+                months.forEach(function (m) {
+                    var want = cumulative ? m <= month : m === month;
+                    if (want !== shown[m]) { (want ? add : drop).push(m); shown[m] = want; }
+                });
+                var adding = markersOf(add), dropping = markersOf(drop);
+                if (clustered && dropping.length > 1000) {
+                    // markercluster takes markers out one by one: starting over is quicker.
+                    target.clearLayers();
+                    target.addLayers(markersOf(months.filter(function (m) { return shown[m]; })).concat(undated));
+                } else if (clustered) {
+                    target.removeLayers(dropping);
+                    target.addLayers(adding);
+                } else {
+                    dropping.forEach(function (m) { target.removeLayer(m); });
+                    adding.forEach(function (m) { target.addLayer(m); });
+                }
+                update();
+                group.fire("atlas:filtered");
+            }
+            function stop() { if (timer) { clearInterval(timer); timer = null; } update(); }
+            function play() {
+                if (timer) { stop(); return; }
+                if (index >= months.length - 1) { show(0); }
+                timer = setInterval(function () {
+                    if (index >= months.length - 1) { stop(); } else { show(index + 1); }
+                }, delay);
+                update();
+            }
+            var control = L.control({position: "bottomleft"});
+            control.onAdd = function () {
+                var div = L.DomUtil.create("div", "atlas-time leaflet-bar");
+                var id = "atlas-time-" + L.Util.stamp(control);
+                div.innerHTML = '<b class="atlas-time-title">Incidents by month</b>' +
+                    '<button type="button" class="atlas-time-play"></button>' +
+                    '<label for="' + id + '" class="atlas-time-label">Month</label>' +
+                    '<input type="range" class="atlas-time-range" id="' + id + '" min="0" step="1">' +
+                    '<output class="atlas-time-month" for="' + id + '"></output>' +
+                    '<label class="atlas-time-mode" title="Ticked: every incident up to the month shown; ' +
+                    'unticked: only that month\u2019s"><input type="checkbox" class="atlas-time-cumulative"> cumulative</label>';
+                ui.play = div.querySelector(".atlas-time-play");
+                ui.range = div.querySelector(".atlas-time-range");
+                ui.month = div.querySelector(".atlas-time-month");
+                ui.mode = div.querySelector(".atlas-time-cumulative");
+                ui.range.max = months.length - 1;
+                ui.mode.checked = cumulative;
+                L.DomEvent.on(ui.play, "click", play);
+                L.DomEvent.on(ui.range, "input", function () { show(parseInt(ui.range.value, 10)); });
+                L.DomEvent.on(ui.mode, "change", function () { cumulative = ui.mode.checked; show(index); });
+                // Clicks, drags, wheel turns and arrow keys in the control stay out of the map.
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                L.DomEvent.on(div, "keydown pointerdown", L.DomEvent.stopPropagation);
+                update();
+                return div;
+            };
+            group.on("add", function (e) { map = e.target._map; control.addTo(map); });
+            group.on("remove", function () { stop(); control.remove(); });
+            if (group._map) { map = group._map; control.addTo(map); }
+            group.atlasTime = {show: show, play: play, months: months};
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, months: Sequence[str], delay_ms: int = STEP_MS) -> None:
+        super().__init__()
+        self._name = "TimeSlider"
+        self.months = list(months)
+        self.delay_ms = delay_ms
+
+
+class PointerTips(MacroElement):
+    """The tooltips of an overlay's shapes, found from the pointer's position on the map; a
+    child of an overlay drawn with ``interactive=False``.
+
+    Shapes in a pane below the overlay pane never see the pointer once the clustered
+    incidents' canvas (the size of the map) lies over them, so the map's own mousemove
+    is hit-tested against the shapes instead (bounding box, then the ring). Anything
+    interactive under the pointer (a marker, a cluster, an outline) keeps its own tooltip.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var shapes = [], map = null;
+            var tip = L.tooltip({direction: "top", offset: [0, -6], className: "atlas-pointer-tip"});
+            group.eachLayer(function (layer) {
+                if (!layer.eachLayer) { return; }
+                layer.eachLayer(function (shape) {
+                    if (shape.feature && shape.feature.properties.t) {
+                        shapes.push({bounds: shape.getBounds(), ring: shape.getLatLngs()[0],
+                                     text: shape.feature.properties.t});
+                    }
+                });
+            });
+            function inside(ring, point) {  // ray casting
+                var hit = false;
+                for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+                    var a = ring[i], b = ring[j];
+                    if ((a.lat > point.lat) !== (b.lat > point.lat) &&
+                        point.lng < (b.lng - a.lng) * (point.lat - a.lat) / (b.lat - a.lat) + a.lng) { hit = !hit; }
+                }
+                return hit;
+            }
+            function hide() { if (map && map.hasLayer(tip)) { map.closeTooltip(tip); } }
+            function move(e) {
+                var over = e.originalEvent && e.originalEvent.target;
+                if (over && over.classList && over.classList.contains("leaflet-interactive")) { hide(); return; }
+                for (var k = 0; k < shapes.length; k++) {
+                    if (shapes[k].bounds.contains(e.latlng) && inside(shapes[k].ring, e.latlng)) {
+                        tip.setContent(shapes[k].text).setLatLng(e.latlng);
+                        if (!map.hasLayer(tip)) { tip.openOn(map); }
+                        return;
+                    }
+                }
+                hide();
+            }
+            function attach(to) { map = to; map.on("mousemove", move); map.on("mouseout", hide); }
+            group.on("add", function (e) { attach(e.target._map); });
+            group.on("remove", function () {
+                hide();
+                if (map) { map.off("mousemove", move); map.off("mouseout", hide); }
+                map = null;
+            });
+            if (group._map) { attach(group._map); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PointerTips"
+
+
+class PrecisionCircles(MacroElement):
+    """Draws each shown incident's precision (``precision_km``) as a dashed circle around it,
+    from zoom ``min_zoom`` on; a child of the incidents overlay.
+
+    Only the incidents in view and drawn on their own (not inside a cluster, not hidden
+    by the time slider) get one, at most ``limit``, redrawn after every move and zoom:
+    100,000 circles would never be built at once.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var minZoom = {{ this.min_zoom|tojson }}, limit = {{ this.limit|tojson }};
+            var style = {{ this.style|tojson }};
+            var target = group.atlasTarget, circles = L.layerGroup(), map = null;
+            function draw() {
+                circles.clearLayers();
+                if (!map || map.getZoom() < minZoom) { return; }
+                var view = map.getBounds().pad(0.2), count = 0;
+                group.atlasMarkers.some(function (m) {
+                    if (!(m.atlasKm > 0) || !map.hasLayer(m) || !view.contains(m.getLatLng())) { return false; }
+                    circles.addLayer(L.circle(m.getLatLng(), Object.assign({radius: m.atlasKm * 1000,
+                        color: m.options.fillColor, fillColor: m.options.fillColor}, style)));
+                    return ++count >= limit;
+                });
+            }
+            function attach(to) {
+                map = to;
+                circles.addTo(map);
+                map.on("zoomend moveend", draw);
+                draw();
+            }
+            group.on("add", function (e) { attach(e.target._map); });
+            group.on("remove", function () {
+                if (map) { map.off("zoomend moveend", draw); }
+                circles.remove();
+                map = null;
+            });
+            group.on("atlas:filtered", draw);
+            if (target !== group) { target.on("animationend", draw); }  // clusters opened or closed
+            if (group._map) { attach(group._map); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, min_zoom: int = PRECISION_ZOOM, limit: int = MAX_PRECISION_CIRCLES) -> None:
+        super().__init__()
+        self._name = "PrecisionCircles"
+        self.min_zoom = min_zoom
+        self.limit = limit
+        self.style = PRECISION_STYLE | {"pane": PRECISION_PANE, "interactive": False, "className": "atlas-precision"}
 
 
 class Legend(MacroElement):
@@ -600,17 +863,26 @@ def incident_popup(incident: Any) -> str:
               ("Killed", casualty_range(incident.killed_low, incident.killed_high) or "not reported"),
               ("Injured", casualty_range(incident.injured_low, incident.injured_high)),
               ("Claim", claim), ("Target", incident.target)]
+    km = _number(incident.precision_km)
     fields += [("What happened", incident.summary), ("Figures", incident.casualty_notes),
-               ("Precision", f"± {incident.precision_km:g} km")]
+               ("Position", f"within {km} km" if km else "")]
     return popup_html(incident.place, fields, sources=incident.sources)
 
 
-def compact_incidents(incidents: gpd.GeoDataFrame, statuses: Sequence[str]) -> dict:
-    """Incidents as integer rows plus a table of escaped place names (a few MB for 100,000).
+def incident_months(incidents: pd.DataFrame) -> pd.Series:
+    """Each incident's month, ``YYYY-MM`` of its ``date_start`` (``""`` when it has no date)."""
+    days = pd.to_datetime(incidents["date_start"], errors="coerce")
+    return days.dt.strftime("%Y-%m").fillna("")
 
-    Rows are ``[lat*1e4, lon*1e4, style, place, day, killed_low, killed_high]``; style
-    is ``status * len(KILLED_CLASSES) + toll class``, day counts from 1970-01-01, and
-    missing figures are -1.
+
+def compact_incidents(incidents: gpd.GeoDataFrame, statuses: Sequence[str]) -> dict:
+    """Incidents as integer rows plus tables of escaped place names, months and precisions
+    (a few MB for 100,000).
+
+    Rows are ``[lat*1e4, lon*1e4, style, place, day, killed_low, killed_high, month,
+    precision]``; style is ``status * len(KILLED_CLASSES) + toll class``, day counts from
+    1970-01-01, month and precision index ``months`` (``YYYY-MM``) and ``precisions``
+    (km), and missing values are -1.
     """
     codes, names = pd.factorize(incidents["place"].astype(str), sort=False)
     status = incidents["claim_status"].where(incidents["claim_status"].isin(statuses), "unclaimed")
@@ -620,13 +892,18 @@ def compact_incidents(incidents: gpd.GeoDataFrame, statuses: Sequence[str]) -> d
     size = sum((toll >= low).astype(int) for low in lows[1:])
     days = pd.to_datetime(incidents["date_start"], errors="coerce")
     day_numbers = ((days - pd.Timestamp("1970-01-01")).dt.days).fillna(-1).astype(int)
+    month_codes, months = pd.factorize(incident_months(incidents).replace("", None), sort=True)
+    km = pd.to_numeric(incidents["precision_km"], errors="coerce").astype(float)
+    km_codes, precisions = pd.factorize(km.where(km > 0), sort=True)
     columns = [
         (incidents.geometry.y * 1e4).round().astype(int), (incidents.geometry.x * 1e4).round().astype(int),
         pd.Series(status_index * len(KILLED_CLASSES) + size, index=incidents.index), pd.Series(codes, index=incidents.index),
         day_numbers, incidents["killed_low"].fillna(-1).astype(int), incidents["killed_high"].fillna(-1).astype(int),
+        pd.Series(month_codes, index=incidents.index), pd.Series(km_codes, index=incidents.index),
     ]
     rows = pd.concat(columns, axis=1).to_numpy().tolist()
-    return {"rows": rows, "places": [escape(name) for name in names],
+    return {"rows": rows, "places": [escape(name) for name in names], "months": list(months),
+            "precisions": [float(f"{value:g}") for value in precisions],
             "note": "Too many incidents for full details here: the Incidents table and the "
                     "incidents download have every figure and source."}
 
@@ -655,15 +932,63 @@ def incidents_overlay(incidents: gpd.GeoDataFrame, total: int, show: bool = True
               for status in statuses for size in range(len(KILLED_CLASSES))]
     cluster = len(incidents) >= cluster_min
     if len(incidents) > detail_limit:
-        return AtlasLayer("incidents", name, styles=styles, compact=compact_incidents(incidents, statuses),
-                          cluster=cluster)
-    killed = highest_killed(incidents)
-    rows = []
-    for incident, toll in zip(incidents.itertuples(), killed):
-        status = incident.claim_status if incident.claim_status in CLAIM_COLORS else "unclaimed"
-        style = statuses.index(status) * len(KILLED_CLASSES) + killed_class(None if pd.isna(toll) else float(toll))
-        rows.append([*_point(incident.geometry), style, incident_label(incident), incident_popup(incident)])
-    return AtlasLayer("incidents", name, styles=styles, rows=rows, cluster=cluster)
+        layer = AtlasLayer("incidents", name, styles=styles, compact=compact_incidents(incidents, statuses),
+                           cluster=cluster)
+        months = layer.compact["months"]
+    else:
+        killed = highest_killed(incidents)
+        rows = []
+        for incident, toll, month in zip(incidents.itertuples(), killed, incident_months(incidents)):
+            status = incident.claim_status if incident.claim_status in CLAIM_COLORS else "unclaimed"
+            style = statuses.index(status) * len(KILLED_CLASSES) + killed_class(None if pd.isna(toll) else float(toll))
+            km = _number(incident.precision_km)
+            rows.append([*_point(incident.geometry), style, incident_label(incident), incident_popup(incident),
+                         month, float(km) if km else 0])
+        layer = AtlasLayer("incidents", name, styles=styles, rows=rows, cluster=cluster)
+        months = sorted({row[5] for row in rows} - {""})
+    if len(months) >= 2:  # one month has nothing to play
+        layer.add_child(TimeSlider(months))
+    layer.add_child(PrecisionCircles())
+    return layer
+
+
+def density_label(cell: Any) -> str:
+    """A hexagon's tooltip: incidents, deaths (and how many gave no figure), first and last day (escaped)."""
+    unreported = f" ({cell.unreported:,} with no figure)" if cell.unreported else ""
+    days = cell.first_date if cell.first_date == cell.last_date else f"{cell.first_date} to {cell.last_date}"
+    return escape(f"{cell.count:,} incident{'s' if cell.count != 1 else ''} · {cell.killed:,} killed{unreported}"
+                  f" · {days}")
+
+
+def _ring(geometry: Any, digits: int = 5) -> dict:
+    """A polygon as GeoJSON with rounded coordinates (1 m; a hexagon needs no more)."""
+    return {"type": "Polygon", "coordinates": [[[round(x, digits), round(y, digits)]
+                                                for x, y in geometry.exterior.coords]]}
+
+
+def density_overlay(incidents: gpd.GeoDataFrame, show: bool = False, cell_km: float | None = None) -> AtlasLayer:
+    """The incidents counted in hexagons (:func:`layers.density.density_grid`), coloured by
+    count, in a pane under every marker; tooltips give the count, the deaths and the dates.
+
+    The case's own incident is left out, as on the incidents overlay. Off by default
+    (:data:`OFF_BY_DEFAULT`); when off, the grid is not even computed. The density shows
+    the incidents the sidebar's filters keep, all months together: the time slider
+    filters only the markers. Tooltips come from :class:`PointerTips`.
+    """
+    incidents = not_the_case(incidents)
+    if not show:
+        return AtlasLayer("density", LAYER_LABELS["density"], show=False)
+    grid = density_grid(incidents, cell_km)
+    size = f", hexagons {grid.attrs['cell_km']:.3g} km across" if len(grid) else ""
+    name = f"{LAYER_LABELS['density']} ({len(grid):,} cells{size})"
+    features = [{"type": "Feature", "geometry": _ring(cell.geometry),
+                 "properties": {"s": density_class(cell.count), "t": density_label(cell)}}
+                for cell in grid.itertuples()]
+    layer = AtlasLayer("density", name, styles=[density_style(index) for index in range(len(DENSITY_COLORS))],
+                       shapes={"type": "FeatureCollection", "features": features}, pane=DENSITY_PANE,
+                       interactive=False)
+    layer.add_child(PointerTips())
+    return layer
 
 
 # --- the legend -------------------------------------------------------------------------
@@ -681,6 +1006,17 @@ def _outline(style: dict) -> str:
     return (f'<svg width="22" height="14"><rect x="1.5" y="1.5" width="19" height="11" fill="{fill}" '
             f'fill-opacity="{min(1.0, style.get("fillOpacity", 0) * 3):g}" stroke="{style["color"]}" '
             f'stroke-width="{style["weight"]:g}" stroke-dasharray="{style["dashArray"]}"/></svg>')
+
+
+def _density_ramp() -> str:
+    """The density palette as one row of swatches, each labelled with its class's lowest count."""
+    def label(low: int) -> str:
+        return f"{low // 1000}k" if low >= 1000 else str(low)
+    swatches = "".join(
+        f'<span style="background:{color};color:{"#fff" if index >= 3 else "#333"}">{label(low)}'
+        f'{"+" if index == len(DENSITY_BREAKS) - 1 else ""}</span>'
+        for index, (low, color) in enumerate(zip(DENSITY_BREAKS, DENSITY_COLORS)))
+    return f'<span class="atlas-ramp">{swatches}</span>'
 
 
 def legend_html(route_legend: str | None = None, areas: bool = True) -> str:
@@ -703,7 +1039,9 @@ def legend_html(route_legend: str | None = None, areas: bool = True) -> str:
         ("Past incidents", [(_circle(color, "#fff", 5), CLAIM_LABELS[status])
                             for status, color in CLAIM_COLORS.items()]
          + [(_circle("#bbb", "#fff", 3) + _circle("#bbb", "#fff", 7), "larger: more killed"),
-            ('<span class="atlas-cluster-key">12</span>', "group of nearby incidents")]),
+            ('<span class="atlas-cluster-key">12</span>', "group of nearby incidents"),
+            (_circle("none", "#636363", 6, "3 2"), f"position within (zoom {PRECISION_ZOOM}+)")]),
+        ("Incident density", [(_density_ramp(), "per hexagon")]),
         ("Places mentioned", [(f'<span class="atlas-key"><span class="atlas-diamond atlas-kind-{kind}"></span></span>', kind)
                               for kind in KIND_COLORS]),
         *([("Districts and provinces named", [(_outline(AREA_STYLES["province"]), "province outline"),
@@ -738,6 +1076,17 @@ MAP_CSS = """
 .atlas-item svg { flex: none; }
 .atlas-cluster-key { display: inline-block; min-width: 16px; height: 16px; border-radius: 8px;
                      background: rgba(110,204,57,0.8); text-align: center; font-size: 9px; line-height: 16px; }
+.atlas-ramp { display: inline-flex; }
+.atlas-ramp span { min-width: 17px; padding: 0 2px; text-align: center; font-size: 9px; line-height: 13px; }
+/* The time slider: one row at the bottom left, native controls. */
+.atlas-time { background: rgba(255,255,255,0.94); padding: 4px 8px; font: 12px/1.4 sans-serif;
+              display: flex; align-items: center; gap: 6px; }
+.atlas-time-title { font-weight: bold; }
+.atlas-time-play { font: inherit; min-width: 70px; cursor: pointer; }
+.atlas-time-range { width: 220px; }
+.atlas-time-month { font-variant-numeric: tabular-nums; font-weight: bold; min-width: 56px; }
+.atlas-time-label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+.atlas-time button:focus-visible, .atlas-time input:focus-visible { outline: 2px solid #1c7ed6; outline-offset: 1px; }
 .atlas-popup h4 { margin: 0 0 4px; font-size: 14px; }
 .atlas-popup table { border-collapse: collapse; font-size: 12px; }
 .atlas-popup th { text-align: left; vertical-align: top; padding: 1px 6px 1px 0; color: #555; font-weight: 600; }
@@ -817,6 +1166,7 @@ def build_map(layers: Mapping[str, gpd.GeoDataFrame], incidents: gpd.GeoDataFram
         *([areas_overlay(areas, visible.get("areas", True))] if has_areas else []),
         *([route_overlay(layers["route"], layers["stops"], visible.get("route", True))] if has_route else []),
         places_overlay(layers["places_merged"], visible.get("places", True)),
+        density_overlay(incidents, visible.get("density", "density" not in OFF_BY_DEFAULT)),
         incidents_overlay(incidents, len(not_the_case(layers["incidents"])), visible.get("incidents", True)),
         attack_site_overlay(layers["attack_site"], visible.get("attack_site", True)),
     ]

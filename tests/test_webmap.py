@@ -15,9 +15,12 @@ from geo.articles import Article, article_paths, read_article
 from atlas_ui import basemap, filters, webmap
 from layers.build import article_places, build_layers
 from tests.builtin import ARTICLES_DIR, BUILT_IN
+from tests.dashboard_helpers import case_home, ok, started_app  # noqa: F401  (case_home: a fresh case store)
 from layers.incidents import incidents_layer
 from atlas_ui.reader import Mark, article_marks, highlighted_html, segments
+from layers.density import density_grid
 from layers.synthetic import write_synthetic_incidents
+from atlas_ui.styles import density_class
 
 ASSETS = "/app/static/vendor"
 XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\"> ${alert(2)} `"
@@ -422,7 +425,7 @@ def test_timeline_is_aggregated_by_month(seed_layers):
 
 
 def test_url_values_round_trip():
-    shown = {"areas": True, "route": True, "attack_site": False, "places": True, "incidents": False}
+    shown = {"areas": True, "route": True, "attack_site": False, "places": True, "incidents": False, "density": True}
     assert filters.parse_layers(filters.format_layers(shown)) == shown
     assert filters.parse_layers(None) == dict.fromkeys(filters.LAYER_LABELS, True)
     assert filters.parse_layers("none") == dict.fromkeys(filters.LAYER_LABELS, False)
@@ -443,7 +446,7 @@ def test_map_reports_are_used_only_for_the_current_generation():
     report = [{"name": "route", "url": "atlas"}, {"name": "@3", "url": "atlas"},
               {"name": "places", "url": "atlas"}, {"name": "other", "url": "https://wms.example"}]
     assert filters.layers_from_map(report, 3) == {"areas": False, "route": True, "attack_site": False,
-                                                  "places": True, "incidents": False}
+                                                  "places": True, "incidents": False, "density": False}
     # Only the overlays the map has: a layer it does not offer is not reported as switched off.
     assert filters.layers_from_map(report, 3, ("route", "places", "incidents")) == {
         "route": True, "places": True, "incidents": False}
@@ -532,3 +535,108 @@ def test_quotes_give_every_report_a_voice_first():
     quotes = ["[a.txt] one", "[a.txt] two", "[b.txt] three", "[c.txt] four", "[b.txt] five"]
     assert webmap.quote_order(quotes) == ["[a.txt] one", "[b.txt] three", "[c.txt] four", "[a.txt] two",
                                           "[b.txt] five"]
+
+
+# --- incident density, time slider, precision (issue 13) ---------------------------------
+
+def _children(layer, kind: type) -> list:
+    return [child for child in layer._children.values() if isinstance(child, kind)]
+
+
+@pytest.fixture(scope="module")
+def many_incidents(tmp_path_factory) -> gpd.GeoDataFrame:
+    return incidents_layer(write_synthetic_incidents(tmp_path_factory.mktemp("many") / "incidents.csv", 3_000))
+
+
+def test_density_is_off_by_default_and_sends_nothing(seed_layers):
+    parts = webmap.build_map(seed_layers, seed_layers["incidents"], {}, asset_base=ASSETS)
+    density = next(layer for layer in parts.overlays if layer.key == "density")
+    assert not density.show and density.count == 0 and density.shapes is None
+    assert "density" not in parts.rendered_layers()
+    page = webmap.standalone_html(parts)
+    assert f"removeLayer({density.get_name()})" in page  # listed in the layer control, not drawn
+    assert "atlas-density" not in page
+    assert "density" in webmap.OFF_BY_DEFAULT
+
+
+def test_density_hexagons_count_the_shown_incidents_under_the_markers(seed_layers, many_incidents):
+    layers = {**seed_layers, "incidents": many_incidents}
+    parts = webmap.build_map(layers, many_incidents, {"density": True}, asset_base=ASSETS)
+    density = next(layer for layer in parts.overlays if layer.key == "density")
+    features = density.shapes["features"]
+    grid = density_grid(many_incidents)
+    assert parts.rendered_layers()["density"] == len(features) == len(grid)
+    assert [feature["properties"]["s"] for feature in features] == [density_class(count) for count in grid["count"]]
+    for feature, cell in zip(features[:50], grid.itertuples()):
+        assert feature["properties"]["t"].startswith(f"{cell.count:,} incident")
+        assert f"{cell.killed:,} killed" in feature["properties"]["t"]
+        assert len(feature["geometry"]["coordinates"][0]) == 7  # a closed hexagon
+    assert density.pane == webmap.DENSITY_PANE
+    # Under the clustered incidents' canvas the hexagons never see the pointer: their
+    # tooltips come from the map's mousemove instead.
+    assert not density.interactive and _children(density, webmap.PointerTips)
+    panes = webmap.PANE_ORDER  # under the places, the precision circles and the incidents (400)
+    assert panes[webmap.AREAS_PANE] < panes[webmap.DENSITY_PANE] < panes[webmap.PLACES_PANE] < 400
+    keys = [layer.key for layer in parts.overlays]
+    assert keys.index("density") < keys.index("incidents")
+    assert "atlas-density" in webmap.standalone_html(parts)
+    # Fixed count classes, darker for more; the legend explains them.
+    assert [density_class(count) for count in (1, 2, 3, 9, 10, 999, 1000, 10**6)] == [0, 0, 1, 1, 2, 5, 6, 6]
+    assert "Incident density" in webmap.legend_html() and "1k+" in webmap.legend_html()
+
+
+def test_density_tooltips_are_escaped(xss_layers):
+    cell = type("Cell", (), {"count": 2, "killed": 3, "unreported": 1, "first_date": XSS, "last_date": "2024-01-02"})
+    tooltip = webmap.density_label(cell)
+    assert "<script" not in tooltip and "<img" not in tooltip and "&lt;script&gt;" in tooltip
+    assert tooltip.startswith("2 incidents · 3 killed (1 with no figure)")
+    page = _map_html(xss_layers, {"density": True})
+    assert "atlas-density" in page and "__atlasXss=1</script>" not in page
+
+
+def test_incident_markers_carry_their_month_and_precision(seed_layers, many_incidents):
+    past = _past(seed_layers)
+    overlay = webmap.incidents_overlay(seed_layers["incidents"], len(past))
+    assert [row[5] for row in overlay.rows] == [day[:7] for day in past["date_start"]]
+    assert [row[6] for row in overlay.rows] == past["precision_km"].tolist()
+    popup = overlay.rows[0][4]
+    assert f"within {past['precision_km'].iloc[0]:g} km" in popup
+    compact = webmap.incidents_overlay(many_incidents, len(many_incidents)).compact
+    assert compact["months"] == sorted(compact["months"])
+    for row, (_, incident) in zip(compact["rows"][:200], many_incidents.iterrows()):
+        assert compact["months"][row[7]] == incident["date_start"][:7]
+        assert compact["precisions"][row[8]] == incident["precision_km"]
+
+
+def test_the_time_slider_comes_only_with_two_months_or_more(seed_layers, many_incidents):
+    past = _past(seed_layers)
+    overlay = webmap.incidents_overlay(seed_layers["incidents"], len(past))
+    (slider,) = _children(overlay, webmap.TimeSlider)
+    assert slider.months == sorted(set(past["date_start"].str[:7])) and len(slider.months) >= 2
+    page = _map_html(seed_layers)
+    assert page.count("Incidents by month") == 1 and 'type="range"' in page and "cumulative" in page
+    one_month = past[past["date_start"].str[:7] == past["date_start"].iloc[0][:7]]
+    single = webmap.incidents_overlay(one_month, len(past))
+    assert not _children(single, webmap.TimeSlider)
+    assert "Incidents by month" not in _map_html(seed_layers, incidents=one_month)
+    assert "Incidents by month" not in _map_html(seed_layers, {"incidents": False})
+    compact = webmap.incidents_overlay(many_incidents, len(many_incidents))
+    assert _children(compact, webmap.TimeSlider)[0].months == compact.compact["months"]
+
+
+def test_precision_circles_come_with_the_incidents_from_a_zoom(seed_layers):
+    overlay = webmap.incidents_overlay(seed_layers["incidents"], len(_past(seed_layers)))
+    (circles,) = _children(overlay, webmap.PrecisionCircles)
+    assert circles.min_zoom == webmap.PRECISION_ZOOM and circles.style["pane"] == webmap.PRECISION_PANE
+    assert "atlas-precision" in _map_html(seed_layers)
+    assert "position within" in webmap.legend_html()
+
+
+def test_the_dashboard_opens_without_density_unless_a_link_asks_for_it():
+    app = ok(started_app())
+    assert app.checkbox(key="show_density").value is False
+    assert "density" not in app.session_state["rendered_layers"]
+    assert "incidents" in app.session_state["rendered_layers"]
+    linked = ok(started_app(layers="incidents,density"))
+    assert linked.checkbox(key="show_density").value is True
+    assert linked.session_state["rendered_layers"]["density"] > 0
