@@ -2,7 +2,6 @@
 installed with — the built-in cases, the curated incidents, the map's assets — never a user's report."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -13,9 +12,8 @@ from geo.cases import Case, built_in_cases
 from geo.claims import IncidentRef, load_incident_refs
 from layers.build import CaseLayers, build_case, incident_ref
 from layers.claims import curated_claims
-from layers.incidents import incidents_layer
 
-from . import filters, launch, webmap
+from . import launch, webmap
 from .exports import layer_files, record_bytes
 from .reports import ArticleSet, ReportAnalysis, analyse_report
 
@@ -52,13 +50,6 @@ def built_in_articles(directory: Path) -> ArticleSet:
 def incident_refs() -> list[IncidentRef]:
     """The curated incidents the claims parser attributes claims to."""
     return load_incident_refs()
-
-
-@st.cache_resource(show_spinner=False)
-def incident_choices(path: Path) -> tuple[tuple[date, date], list[str]]:
-    """What the incident filters offer: the dates the past incidents span, and the groups that claimed them."""
-    incidents = incidents_layer(path)
-    return filters.date_bounds(incidents), filters.incident_groups(incidents)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -58,10 +58,10 @@ def detect_format(columns: Iterable[str], name: str = "the file") -> str:
     signatures = "; ".join(f"{backend.LABEL}: {' and '.join(backend.SIGNATURE)}" for backend in BACKENDS.values())
     if found:
         raise DatasetError(f"{name}: has the columns of several formats ({', '.join(found)}); "
-                           f"give --format {'|'.join(found)}")
+                           f"name its format ({'|'.join(found)}: --format on the command line, the format choice in the dashboard)")
     raise DatasetError(f"{name}: not an ACLED, GTD or UCDP GED export (its columns: {_listed(columns)}); "
                        f"these formats are told by their id columns ({signatures}): export the file again "
-                       f"with the dataset's own column names, or give --format")
+                       f"with the dataset's own column names, or name its format (--format, or the format choice in the dashboard)")
 
 
 def _check_columns(table: Table, backend: ModuleType) -> None:
