@@ -75,7 +75,7 @@ def test_a_file_in_no_format_is_one_error_saying_what_to_do() -> None:
 
 
 def test_a_header_with_two_formats_asks_for_one() -> None:
-    with pytest.raises(DatasetError, match="several formats.*--format acled\\|ucdp"):
+    with pytest.raises(DatasetError, match="several formats.*acled\\|ucdp: --format"):
         detect_format(["event_id_cnty", "where_prec", "latitude"])
 
 
