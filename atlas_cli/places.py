@@ -13,6 +13,7 @@ features are merged before they are written), each file's features sorted by nam
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import signal
@@ -42,6 +43,9 @@ _COLLECTION_END = "]}\n"
 Feature = tuple[str, str, str]
 #: One file done: the error that stopped it (``None`` if read) and its features, sorted.
 FileResult = tuple["str | None", list[Feature]]
+
+
+LOG = logging.getLogger(__name__)
 
 
 def default_jobs() -> int:
@@ -135,7 +139,11 @@ def file_features(path: str, geocoder: Geocoder | None = None) -> FileResult:
         article = read_article(Path(path))
     except ArticleError as err:
         return str(err), []
-    places = places_in_text(article.text, article.name, geocoder=geocoder)
+    try:
+        places = places_in_text(article.text, article.name, geocoder=geocoder)
+    except Exception as err:  # noqa: BLE001 - one report's failure must not cost the others their output
+        LOG.exception("places failed on %s", path)
+        return f"{printable(Path(path))}: could not be read for places ({type(err).__name__})", []
     features = [(place.entry.name, place.entry.uid, feature_json(place)) for place in places]
     features.sort(key=lambda feature: (feature[0], feature[1]))  # stable, as places_layer's sort
     return None, features

@@ -229,7 +229,8 @@ def init_filters(params: dict[str, str], source: IncidentSource) -> None:
     state[FITTED_KEY] = source.slug
     for key, offered in (("groups", options.groups), ("actors", options.actors),
                          ("event_types", options.event_types)):
-        kept = [value for value in state[key] if value in set(offered)]
+        offered_set = set(offered)
+        kept = [value for value in state[key] if value in offered_set]
         if kept != state[key]:
             state[key] = kept
 

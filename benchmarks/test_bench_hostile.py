@@ -12,7 +12,8 @@ Streamlit's AppTest), one fresh process per measurement under ``/usr/bin/time -v
 * ``blanks`` — two names and a number, each followed by half the text of blanks;
 * ``villages`` — the village cues over and over ("from Buleda", "near Spinwam in North
   Waziristan", "residents of …", "A, B and C districts in …"): every settlements look-up
-  path, and a village named thousands of times.
+  path, and a village named thousands of times;
+* ``bazaars`` — "Abc Bazaar Abc Bazaar …": a cue after every capitalised word.
 
 Peers in the same run: ``python -c pass`` and the import of the package alone (the
 floor each process starts from), and geotext on the same text. With
@@ -71,8 +72,13 @@ def _villages(size: int) -> str:
     return (unit * (size // len(unit) + 1))[:size].rstrip()
 
 
+def _bazaars(size: int) -> str:
+    # Capitalised words each followed by a cue: every cue's name is read over a bounded reach.
+    return ("Abc Bazaar " * (size // 11 + 1))[:size].rstrip()
+
+
 SHAPES = {"unbroken": _unbroken, "commas": _commas, "figures": _figures, "numbers": _numbers,
-          "blanks": _blanks, "villages": _villages}
+          "blanks": _blanks, "villages": _villages, "bazaars": _bazaars}
 
 _DASHBOARD_CHILD = """
 import json, sys, time
@@ -136,7 +142,7 @@ def test_hostile_input(benchmark, record, tmp_path, tool: str, shape: str, size:
                "peak_rss_mib": run.peak_rss_kib / 1024, "network": ISOLATION}
     if tool.startswith("places"):
         figures["places"] = len(json.loads(run.done.stdout)["features"])
-        assert figures["places"] >= 1 or shape in ("figures", "numbers") or tool.endswith("-before")
+        assert figures["places"] >= 1 or shape in ("figures", "numbers", "bazaars") or tool.endswith("-before")
     elif tool.startswith("claims"):
         figures["claims"] = max(0, len(run.done.stdout.splitlines()) - 1)
         # "Gunmen killed 5" is a count even when its noun is half a megabyte of blanks away.

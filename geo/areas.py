@@ -123,6 +123,9 @@ def _outlines(path: Path) -> dict[tuple[str, str], tuple[Outline, ...]]:
                           p.get("geometry_source", ""))
         for name in {p["name"], p["ascii_name"]} - {""}:
             by_key.setdefault((_key(name), p["place_type"]), []).append(outline)
+    if not by_key and any(line.strip() not in ("", "]}") for line in lines[1:]):
+        raise ValueError(f"{path.name}: no feature line starts with {FEATURE_START!r}; "
+                         "rebuild it with tools/build_settlements.py")
     return {key: tuple(found) for key, found in by_key.items()}
 
 

@@ -217,8 +217,8 @@ class _Article:
         self._surfaces: dict[str, str] = {}
         self.evidence = Evidence(text)
         self.first_char = len(text) - len(text.lstrip())  # where the report's first word starts
-        # "identified as …": the literal first, which is far faster than the regex over a whole text
-        self.names_people_as = " as " in text and _NAMED_AS_WORDS.search(text) is not None
+        # "identified as …": found once per text, so a person check need not look each time
+        self.names_people_as = _NAMED_AS_WORDS.search(text) is not None
 
     def line_start(self, at: int) -> int | None:
         """Where the line holding ``at`` starts, if only blanks stand before ``at`` on it.
@@ -254,8 +254,8 @@ class _Article:
 
 
 # "The deceased were identified as Mir Ali, Nawaz and Akbar": every name of the list is a person's.
-_NAMED_AS_WORDS = re.compile(r"(?:identified|named|introduced)\s+as\b")
-_NAMED_AS = re.compile(r"\b(?:identified|named|introduced)\s+as\s+(?:(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*"
+_NAMED_AS_WORDS = re.compile(r"(?:[Ii]dentified|[Nn]amed|[Ii]ntroduced)\s+as\b")
+_NAMED_AS = re.compile(r"\b(?:[Ii]dentified|[Nn]amed|[Ii]ntroduced)\s+as\s+(?:(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*"
                        r"(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$")
 
 
@@ -453,6 +453,9 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     return _link_neighbours(_with_villages(found, article), text)
 
 
+_POSSESSIVE_GAP = re.compile(r"['’]s\s+")
+
+
 def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
     """Mark what the words between two neighbouring mentions say about the first one."""
     linked = list(found)
@@ -487,7 +490,7 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
                     container = found[i + 2].mention
                 linked[i] = replace(first, within=container, within_by_area_word=bool(match["area"]),
                                     within_decides=True)
-        elif gap in ("'s ", "’s ") and any(e.kind in ("province", "region") for e in first.entries):
+        elif _POSSESSIVE_GAP.fullmatch(gap) and any(e.kind in ("province", "region") for e in first.entries):
             possessed[i + 1] = first.mention  # "Sindh's Khairpur district" lies in Sindh
     for i, province in possessed.items():
         if linked[i].within is None:
@@ -906,7 +909,7 @@ def _with_villages(found: list[Candidate], article: _Article) -> list[Candidate]
     return sorted([*found, *added], key=lambda c: c.mention.start)
 
 
-_STREET_AFTER = re.compile(rf"(?:[ \-]{_NAME_WORD})*\s+(?i:{'|'.join(sorted(STREET_WORDS))})(?![A-Za-z])")
+_STREET_AFTER = re.compile(rf"(?:[ \-]{_NAME_WORD}){{0,3}}\s+(?i:{'|'.join(sorted(STREET_WORDS))})(?![A-Za-z])")
 
 
 def _district_for_town(candidate: Candidate, found: list[Candidate], starts: list[int], end: int,
@@ -953,9 +956,9 @@ def _later_mentions(added: list[Candidate], found: list[Candidate], article: _Ar
     a bare "Shahbaz Khel" further on is the same place."""
     text = article.text
     occupied = sorted([(c.mention.start, c.mention.end) for c in (*found, *added)])
+    first_of_name = {text[c.mention.start:c.mention.end]: c for c in reversed(added)}  # each name once
     more: list[Candidate] = []
-    for candidate in added:
-        name = text[candidate.mention.start:candidate.mention.end]
+    for name, candidate in first_of_name.items():
         for match in re.finditer(rf"(?<![{_LETTER}]){re.escape(name)}(?![{_LETTER}])", text):
             at = bisect.bisect_right(occupied, (match.start(), len(text))) - 1
             if at >= 0 and occupied[at][1] > match.start():
@@ -1036,7 +1039,8 @@ def _containers_after(found: list[Candidate], starts: list[int], end: int,
 
     ``starts``: where each of ``found`` starts (sorted), so only the next mention is read.
     """
-    for candidate in found[bisect.bisect_left(starts, end):]:
+    for at in range(bisect.bisect_left(starts, end), len(found)):
+        candidate = found[at]
         if candidate.mention.start - end > 60:
             break
         gap = article.text[end:candidate.mention.start]

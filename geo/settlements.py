@@ -147,7 +147,7 @@ def settlements_named(name: str, table: Path = SETTLEMENTS_TSV, variants: bool =
 def _settlements_named(name: str, table: Path, variants: bool) -> tuple[Settlement, ...]:
     key = "~" + skeleton(name) if variants else fold(name)
     if not key.strip("~") or variants and len(key) - 1 < _MIN_SKELETON:
-        return []
+        return ()
     rows = _connection(table).execute(
         "SELECT p.wof_id, p.geonameid, p.name, p.place_type, p.feature_code, p.lat, p.lon, p.population, "
         "p.district, p.province, p.country, p.variants FROM names n JOIN places p ON p.wof_id = n.wof_id "

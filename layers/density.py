@@ -2,8 +2,9 @@
 
 The hexagons are pointy-top and laid out in a Lambert azimuthal equal-area projection
 centred on the incidents' extent, so every cell covers the same ground wherever it lies
-(shapes stay true within a few thousand km of the centre; a worldwide frame still counts
-right, only far cells look skewed). Each point goes to the hexagon whose centre is
+(shapes stay true within a few thousand km of the centre); incidents spread over more than
+60 degrees use the world-wide cylindrical equal-area projection instead, where cells far
+from the equator look squashed but still cover equal ground. Each point goes to the hexagon whose centre is
 nearest (axial coordinates, cube rounding), all of it vectorised: the cost grows linearly
 with the number of points (100,000 in about 0.1 s). The six corners are projected back
 to WGS84 and joined by straight lines in degrees, which part from the hexagon's true
@@ -41,8 +42,17 @@ def empty_grid() -> gpd.GeoDataFrame:
     return frame
 
 
+#: Beyond this span (degrees of longitude or latitude) a Lambert projection centred on the
+#: points would send far ones towards infinity: a world-wide cylindrical one is used instead.
+REGIONAL_SPAN_DEGREES = 60.0
+WORLD_EQUAL_AREA = "EPSG:6933"
+
+
 def equal_area_crs(lon: np.ndarray, lat: np.ndarray) -> CRS:
-    """Lambert azimuthal equal-area, centred on the middle of the points' bounding box."""
+    """Lambert azimuthal equal-area centred on the middle of the points' bounding box, or,
+    for points spread over much of the world, the cylindrical equal-area EPSG:6933."""
+    if float(lon.max() - lon.min()) > REGIONAL_SPAN_DEGREES or float(lat.max() - lat.min()) > REGIONAL_SPAN_DEGREES:
+        return CRS.from_user_input(WORLD_EQUAL_AREA)
     lat_0 = (float(lat.min()) + float(lat.max())) / 2
     lon_0 = (float(lon.min()) + float(lon.max())) / 2
     return CRS.from_proj4(f"+proj=laea +lat_0={lat_0:.6f} +lon_0={lon_0:.6f} +datum=WGS84 +units=m +no_defs")
@@ -126,6 +136,11 @@ def density_grid(incidents: gpd.GeoDataFrame, cell_km: float | None = None) -> g
     lon, lat = shapely.get_x(geometry.to_numpy()), shapely.get_y(geometry.to_numpy())
     to_metres = Transformer.from_crs(WGS84, equal_area_crs(lon, lat), always_xy=True)
     x, y = to_metres.transform(lon, lat)
+    placed = np.isfinite(x) & np.isfinite(y)  # a pole in the cylindrical projection
+    if not placed.all():
+        table, x, y = table[placed], x[placed], y[placed]
+        if not placed.any():
+            return empty_grid()
     cell_km = cell_km if cell_km is not None else extent_cell_km(x, y)
     size = cell_km * 1000 / _SQRT3  # circumradius from the width across flats
     q, r = hex_cells(x, y, size)
@@ -148,6 +163,10 @@ def density_grid(incidents: gpd.GeoDataFrame, cell_km: float | None = None) -> g
     cell_q[codes], cell_r[codes] = q, r
     order = np.lexsort((cell_q, -cell_r))  # rows north to south, each west to east
     corner_x, corner_y = hex_corners(cell_q[order], cell_r[order], size)
+    if to_metres.target_crs.equals(CRS.from_user_input(WORLD_EQUAL_AREA)):
+        # A cell at the edge of the world map has corners beyond it: they are drawn at the edge.
+        x_edge, y_edge = to_metres.transform(180.0, 89.9)
+        corner_x, corner_y = np.clip(corner_x, -x_edge, x_edge), np.clip(corner_y, -y_edge, y_edge)
     to_degrees = Transformer.from_crs(to_metres.target_crs, WGS84, always_xy=True)
     corner_lon, corner_lat = to_degrees.transform(corner_x, corner_y)
     rings = np.stack([corner_lon, corner_lat], axis=-1)

@@ -6,6 +6,7 @@ names; the comments of each test name the fixture lines it relies on.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -456,3 +457,23 @@ def test_the_incident_atlas_command_imports_and_build_draws_the_imported_inciden
     drawn = json.loads((out / "incidents.geojson").read_text(encoding="utf-8"))["features"]
     assert sorted(f["properties"]["id"] for f in drawn) == sorted(imported["id"])
     assert len(incidents_layer(gpkg)) == len(imported)  # the dashboard's path reads it too
+
+
+def test_a_count_beyond_any_toll_is_a_skipped_row_not_a_crash(tmp_path: Path) -> None:
+    with (FIXTURES / "acled_pakistan.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[1][rows[0].index("fatalities")] = "1e300"
+    huge = tmp_path / "huge.csv"
+    with huge.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    imported = read_dataset(huge)
+    assert any("line 2:" in p and "fatalities" in p for p in imported.problems)
+    assert "acled-PAK90001" not in set(imported.frame["id"])
+
+
+def test_a_column_named_twice_is_one_clear_error(tmp_path: Path) -> None:
+    text = (FIXTURES / "acled_pakistan.csv").read_text(encoding="utf-8")
+    doubled = tmp_path / "doubled.csv"
+    doubled.write_text(text.replace("latitude,longitude", "Latitude,latitude", 1), encoding="utf-8")
+    with pytest.raises(DatasetError, match="'latitude' comes twice"):
+        read_dataset(doubled)

@@ -162,3 +162,15 @@ def test_the_hexagons_are_true_hexagons_in_the_projection():
     sides = np.hypot(np.diff(corners_x, axis=1, append=corners_x[:, :1]),
                      np.diff(corners_y, axis=1, append=corners_y[:, :1]))
     assert sides == pytest.approx(10_000)  # six equal sides of the circumradius
+
+
+def test_incidents_spread_over_the_world_are_all_counted_in_valid_cells():
+    # An export of the whole world: a Lambert projection centred on it would send the
+    # antipode (0, 0 for points centred on 180°) to infinity.
+    rng = np.random.default_rng(3)
+    points = [Point(x, y) for x, y in zip(rng.uniform(-180, 180, 500), rng.uniform(-80, 80, 500))]
+    points += [Point(0, 0), Point(180, 0), Point(-180, 0), Point(0, 90)]
+    world = gpd.GeoDataFrame({"date_start": ["2024-01-01"] * len(points)}, geometry=points, crs=4326)
+    grid = density_grid(world)
+    assert grid["count"].sum() == len(points)
+    assert grid.geometry.is_valid.all() and np.isfinite(shapely.get_coordinates(grid.geometry)).all()

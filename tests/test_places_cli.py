@@ -184,3 +184,21 @@ def test_no_report_at_all_is_the_empty_collection_of_before(tmp_path: Path) -> N
     result = _run("places", tmp_path / "missing.txt")
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
     assert result.stdout == _before([])
+
+
+def test_a_report_the_parser_fails_on_is_one_line_and_the_others_are_still_written(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("Gunmen attacked a bus near Quetta.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("A blast hit a market in Turbat.", encoding="utf-8")
+    real = places_cli.places_in_text
+
+    def failing(text, name, **kwargs):
+        if name == "a.txt":
+            raise RecursionError("deep")
+        return real(text, name, **kwargs)
+
+    monkeypatch.setattr(places_cli, "places_in_text", failing)
+    out, errors = io.StringIO(), []
+    ok = places_cli.run_places([tmp_path], "geojson", 1, True, errors.append, put=out.write)
+    assert not ok and len(errors) == 1 and "a.txt" in errors[0] and "RecursionError" in errors[0]
+    collection = json.loads(out.getvalue())
+    assert {f["properties"]["article"] for f in collection["features"]} == {"b.txt"}

@@ -199,3 +199,16 @@ def test_a_plural_word_heading_a_list_gives_each_name_its_kind():
     assert {e.kind for e in found.values()} == {"province"} and "Khost Province" in found
     assert _places("Rain lashed districts such as Sibi and Kachhi.")["Sibi"].kind == "district"
     assert _places("Militants fled to Khost after the raid.")["Khōst"].kind == "town"
+
+
+def test_a_village_named_twice_with_its_cue_counts_each_mention_once():
+    text = ("Troops searched Shahbaz Khel village near Lakki Marwat. Later Shahbaz Khel village was "
+            "sealed, and Shahbaz Khel was quiet.")
+    [village] = [p for p in places_in_text(text, "test") if p.entry.name == "Shahbaz Khel"]
+    spans = [(m.start, m.end) for m in village.mentions]
+    assert len(spans) == 3 and len(set(spans)) == 3
+
+
+def test_the_possessive_and_the_people_list_read_across_blanks_and_capitals():
+    assert _places("Police in Punjab's  Khairpur arrested two men.")["Khairpur Tamewah"].admin1 == "Punjab"
+    assert set(_places("Identified as Mir Ali, Nawaz and Akbar, the men fled to Bannu.")) == {"Bannu"}

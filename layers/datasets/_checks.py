@@ -84,12 +84,18 @@ def precision(text: pd.Series, column: str, codes: Mapping[int, PrecisionCode],
     return whole.map(radii).astype("float64")
 
 
+MAX_COUNT = 10_000_000
+
+
 def counts(text: pd.Series, column: str, problems: Problems) -> pd.Series:
     """Whole numbers of at least 0 (people killed, injured); empty cells stay missing (unknown, not 0)."""
     values = numbers(text)
     problems.flag((text != "") & (values.isna() | (values < 0) | (values % 1 != 0) | np.isinf(values)),
                   lambda rows: column + " " + quoted(text[rows]) + " is not a whole number of at least 0")
-    return values.where(np.isfinite(values)).round().astype("Int64")
+    # Larger than any toll, and larger than the whole-number column holds.
+    problems.flag((text != "") & (values > MAX_COUNT),
+                  lambda rows: column + " " + quoted(text[rows]) + f" is over {MAX_COUNT:,}, not a count of people")
+    return values.where(np.isfinite(values) & (values <= MAX_COUNT)).round().astype("Int64")
 
 
 def iso_dates(text: pd.Series, column: str, problems: Problems, formats: tuple[str, ...] = ("%Y-%m-%d",),

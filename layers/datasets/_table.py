@@ -102,6 +102,10 @@ def read_table(path: Path) -> Table:
     if len(frame) != int(usable.sum()):  # the two parsers disagree: trust the csv module's rows
         frame = _frame_from_records(data.decode("utf-8"), width)
     frame.columns = [str(column).strip().lower() for column in frame.columns]
+    repeated = frame.columns[frame.columns.duplicated()]
+    if len(repeated):
+        raise DatasetError(f"{name}: the column {repeated[0]!r} comes twice in the header (names are read "
+                           "without regard to case); keep one and import again")
     lines = starts_array[usable]
     if frame.empty:
         detail = "every row was left out" if problems else "it has a header but no rows"
