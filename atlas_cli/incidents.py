@@ -1,7 +1,7 @@
 """``incident-atlas incidents import FILE --out FILE.gpkg``: an ACLED, GTD or UCDP GED export as incidents.
 
 Prints one summary line on stdout (format, rows imported, rows skipped) and each skipped
-row as one line on stderr (the first :data:`SHOWN_PROBLEMS`, then how many more). Exit
+row as one line on stderr (the first ``layers.datasets.SHOWN_PROBLEMS``, then how many more). Exit
 status 0 when every row was imported, 2 when rows were skipped or the file or ``--out``
 cannot be used — never a traceback. The GeoPackage replaces ``--out`` in one step, so a
 failed import leaves an existing file as it was; a file with no importable row writes
@@ -12,24 +12,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Sequence
 
-from geo.articles import printable
+from atlas_cli.output import EXIT_BAD_INPUT, say
 
-EXIT_BAD_INPUT = 2
-#: Skipped rows listed one a line on stderr before "… and N more".
-SHOWN_PROBLEMS = 20
 FORMAT_CHOICES = ("auto", "acled", "gtd", "ucdp")
 
 
-def _say(stream: TextIO, line: str) -> None:
-    """``line`` made printable; what the stream's encoding cannot hold is written as escapes."""
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    stream.write(printable(line).encode(encoding, "backslashreplace").decode(encoding) + "\n")
-
-
 def _error(message: str) -> None:
-    _say(sys.stderr, f"incident-atlas: error: {message}")
+    say(sys.stderr, f"incident-atlas: error: {message}")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -48,6 +39,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def _report(problems: Sequence[str]) -> None:
+    from layers.datasets import SHOWN_PROBLEMS
+
     for line in problems[:SHOWN_PROBLEMS]:
         _error(line)
     if len(problems) > SHOWN_PROBLEMS:
@@ -75,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         _error(f"cannot write {error.path}: {error.reason}")
         return EXIT_BAD_INPUT
     rows = "1 row" if count == 1 else f"{count} rows"
-    _say(sys.stdout, f"{imported.label}: {rows} imported, {skipped} skipped; wrote {written}")
+    say(sys.stdout, f"{imported.label}: {rows} imported, {skipped} skipped; wrote {written}")
     return EXIT_BAD_INPUT if skipped else 0
 
 

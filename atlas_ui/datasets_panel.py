@@ -17,7 +17,7 @@ import geopandas as gpd
 import streamlit as st
 
 from layers.build import CaseLayers
-from layers.datasets import DatasetError, DatasetImport, read_dataset, read_imported
+from layers.datasets import SHOWN_PROBLEMS, DatasetError, DatasetImport, read_dataset, read_imported
 from layers.incidents import SAME_INCIDENT_KM, around_case, incidents_layer
 
 from . import case_store, filters
@@ -44,7 +44,6 @@ URL_SOURCE, URL_ACTORS, URL_EVENT_TYPES = "incidents", "actor", "event"
 FORMAT_LABELS: dict[str, str] = {"auto": "auto (told by its columns)", "acled": "ACLED", "gtd": "GTD",
                                  "ucdp": "UCDP GED"}
 #: Skipped rows listed under an import's summary; the count says how many more there were.
-SHOWN_PROBLEMS = 20
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from atlas_cli.incidents import SHOWN_PROBLEMS, add_parser
+from atlas_cli.incidents import add_parser
 from layers.datasets import (
+    SHOWN_PROBLEMS,
     EXTRA_COLUMNS,
     IMPORTED_COLUMNS,
     DatasetError,

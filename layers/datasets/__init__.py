@@ -13,5 +13,8 @@ from ._gpkg import LAYER, read_imported, write_dataset
 from ._read import EXTRA_COLUMNS, FORMATS, IMPORTED_COLUMNS, DatasetImport, detect_format, read_dataset
 from ._table import DatasetError
 
-__all__ = ["EXTRA_COLUMNS", "FORMATS", "IMPORTED_COLUMNS", "LAYER", "DatasetError", "DatasetImport", "detect_format",
+#: How many skipped rows a summary of an import lists before "… and N more".
+SHOWN_PROBLEMS = 20
+
+__all__ = ["EXTRA_COLUMNS", "FORMATS", "IMPORTED_COLUMNS", "LAYER", "SHOWN_PROBLEMS", "DatasetError", "DatasetImport", "detect_format",
            "read_dataset", "read_imported", "write_dataset"]
