@@ -15,6 +15,7 @@ it needs no internet.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -38,6 +39,8 @@ from layers.incidents import INCIDENTS_CSV
 APP_DIR = Path(__file__).resolve().parent
 VENDOR_DIR = APP_DIR / "static" / "vendor"
 MAP_KEY = "atlas_map"
+#: Session state: what the map in the browser was drawn for (see :func:`map_parts`).
+DRAWN_KEY = "map_drawn"
 LAYER_KEYS = tuple(filters.LAYER_LABELS)
 #: What a layer's checkbox explains when hovered.
 LAYER_HELP = {
@@ -80,14 +83,45 @@ def sync_layers_from_map(map_key: str, keys: tuple[str, ...]) -> None:
     ``keys``: the overlays that map has. A layer it does not offer (a case without a route,
     or whose reports name no district) is left as the sidebar has it: the map's report
     cannot say whether it is wanted.
+
+    The browser has already shown or hidden the overlay, so the map keeps its generation
+    and the rerun sends it nothing new (see :func:`map_parts`); only an overlay the map
+    was drawn without (switched off in the sidebar or the link) has to be sent, and then
+    the map is drawn again for a new generation.
     """
-    value = st.session_state.get(map_key) or {}
-    shown = filters.layers_from_map(value.get("selected_layers"), st.session_state["layers_generation"], keys)
-    if shown is None or all(st.session_state[f"show_{key}"] == on for key, on in shown.items()):
+    state = st.session_state
+    value = state.get(map_key) or {}
+    shown = filters.layers_from_map(value.get("selected_layers"), state["layers_generation"], keys)
+    if shown is None or all(state[f"show_{key}"] == on for key, on in shown.items()):
         return
     for key, on in shown.items():
-        st.session_state[f"show_{key}"] = on
-    st.session_state["layers_generation"] += 1
+        state[f"show_{key}"] = on
+    drawn = (state.get(DRAWN_KEY) or {}).get("shown", {})
+    if any(on and not drawn.get(key) for key, on in shown.items()):
+        state["layers_generation"] += 1
+
+
+def map_parts(build: Callable[[dict[str, bool]], webmap.MapParts], visible: dict[str, bool]) -> webmap.MapParts:
+    """The map of this run: ``build(visible)``, unless only the map's own layer control
+    changed something since it was drawn.
+
+    Then the browser already shows what was asked (Leaflet hid or showed the overlay), so
+    the map is built again as it was drawn: if nothing else changed (same fingerprint),
+    streamlit-folium gets exactly the scripts it has and neither sends nor redraws a thing;
+    a toggle of 100,000 incidents stays in the browser. When something else changed too
+    (a filter), the map is built and sent as the sidebar has it.
+    """
+    state = st.session_state
+    generation = state["layers_generation"]
+    drawn = state.get(DRAWN_KEY)
+    if (drawn and drawn["generation"] == generation and drawn["shown"] != visible
+            and all(drawn["shown"].get(key) or not on for key, on in visible.items())):
+        parts = build(drawn["shown"])
+        if parts.fingerprint() == drawn["fingerprint"]:
+            return parts
+    parts = build(visible)
+    state[DRAWN_KEY] = {"generation": generation, "shown": dict(visible), "fingerprint": parts.fingerprint()}
+    return parts
 
 
 def init_state(params: dict[str, str], bounds: tuple[date, date], groups: list[str]) -> None:
@@ -319,9 +353,9 @@ def main() -> None:
                      f"{len(past_incidents):,}")
 
     route_legend = (case.route.legend or case.route.name) if case.has_route else None
-    parts = webmap.build_map(layers, shown_incidents, visible, asset_base=asset_base,
-                             online_tiles=state["online_tiles"], generation=state["layers_generation"],
-                             view=home, route_legend=route_legend)
+    parts = map_parts(partial(webmap.build_map, layers, shown_incidents, asset_base=asset_base,
+                              online_tiles=state["online_tiles"], generation=state["layers_generation"],
+                              view=home, route_legend=route_legend), visible)
     # Recorded for tests and support: what the map was given this run.
     state["rendered_layers"] = parts.rendered_layers()
     view_center, view_zoom = state["map_view"]

@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -50,6 +51,10 @@ MAX_ZOOM = 14
 TILE_MAX_ZOOM = 6
 #: Above this many incidents the markers are clustered and drawn on a canvas.
 CLUSTER_MIN = 200
+#: Clustered markers are indexed in the browser in chunks of about this many ms of work …
+CHUNK_MS = 100
+#: … with this many ms between two chunks for the page (drawing, clicks, the map's tiles).
+CHUNK_DELAY_MS = 15
 #: Above this many incidents the map gets a compact form (popups: date, place, toll, claim).
 DETAIL_LIMIT = 2_000
 MAX_QUOTES = 8
@@ -239,18 +244,52 @@ class AtlasLayer(folium.FeatureGroup):
             {%- endif %}
             var target = group;
             var renderer = null;
+            var loaded = true, loading = false, markers, home = null;
             {%- if this.cluster %}
-            target = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 60,
-                                           spiderfyOnMaxZoom: true, showCoverageOnHover: false});
+            // The markers go into the cluster group only once it is on the map (see feed()):
+            // markercluster then indexes them in chunks of chunkInterval ms with chunkDelay ms
+            // for the page in between. Fed before, it indexes them in one task at onAdd and,
+            // worse, checks each new point against every one before it (seconds at 100,000).
+            loaded = false;
+            target = L.markerClusterGroup({chunkedLoading: true, chunkInterval: {{ this.chunk_ms|tojson }},
+                                           chunkDelay: {{ this.chunk_delay_ms|tojson }},
+                                           chunkProgress: function (done, total) {
+                                               if (loading && done === total && total === markers.length) {
+                                                   loading = false;
+                                                   loaded = true;
+                                                   if (!target._map) {
+                                                       // Switched off while loading: markercluster's last step
+                                                       // (drawing the clusters) needs a map too; what it draws is
+                                                       // dropped right after, and drawn again when switched on.
+                                                       target._map = home;
+                                                       setTimeout(function () {
+                                                           if (target._map === home && !home.hasLayer(target)) {
+                                                               target._map = null;
+                                                               target._featureGroup.clearLayers();
+                                                           }
+                                                       }, 0);
+                                                   }
+                                                   group.fire("atlas:loaded");
+                                               }
+                                           },
+                                           maxClusterRadius: 60, spiderfyOnMaxZoom: true, showCoverageOnHover: false});
             group.addLayer(target);
             renderer = L.canvas({padding: 0.5});
+            // Switched off while its chunks still run, markercluster goes on indexing without a
+            // map: lend it the map it was loading on (it only projects the points with it).
+            var indexOne = target._addLayer;
+            target._addLayer = function (layer, zoom) {
+                if (this._map || !home) { return indexOne.call(this, layer, zoom); }
+                this._map = home;
+                try { return indexOne.call(this, layer, zoom); } finally { this._map = null; }
+            };
             {%- endif %}
             function circle(lat, lon, s) {
                 return L.circleMarker([lat, lon], renderer ? Object.assign({renderer: renderer}, s) : s);
             }
             {%- if this.rows %}
             var rows = {{ this.rows_json }};
-            var markers = rows.map(function (r) {
+            markers = rows.map(function (r) {
                 var s = styles[r[2]], marker;
                 if (s.diamond) {
                     // Leaflet positions marker icons with a CSS transform, so the
@@ -277,7 +316,7 @@ class AtlasLayer(folium.FeatureGroup):
                 var km = r[8] < 0 ? "" : " \u00b7 position within " + compact.precisions[r[8]] + " km";
                 return day + " \u00b7 " + places[r[3]] + " \u00b7 " + toll + " \u00b7 " + styles[r[2]].label + km;
             }
-            var markers = compact.rows.map(function (r) {
+            markers = compact.rows.map(function (r) {
                 var marker = circle(r[0] / 1e4, r[1] / 1e4, styles[r[2]]);
                 marker.atlasRow = r;
                 marker.atlasMonth = r[7] < 0 ? "" : compact.months[r[7]];
@@ -294,10 +333,21 @@ class AtlasLayer(folium.FeatureGroup):
                     .openOn(target._map);
             });
             {%- else %}
-            var markers = [];
+            markers = [];
             {%- endif %}
-            if (target.addLayers) { target.addLayers(markers); }
-            else { markers.forEach(function (m) { target.addLayer(m); }); }
+            function feed() {  // the first time the cluster group is on the map
+                if (loaded || loading || !target._map) { return; }
+                loading = true;
+                home = target._map;
+                target.addLayers(markers);
+            }
+            // Fed at once when added (the first chunk runs in the task that adds the overlay):
+            // deferring it to a task of its own delayed the first clusters in the dashboard's
+            // frame by seconds (benchmarks/map_scale.py).
+            if (target === group) { markers.forEach(function (m) { target.addLayer(m); }); }
+            else { group.on("add", feed); feed(); }
+            // The time slider and the precision circles wait for the markers: fn() once loaded.
+            group.atlasReady = function (fn) { if (loaded) { fn(); } else { group.once("atlas:loaded", fn); } };
             group._url = "atlas";
             group.wmsParams = {layers: {{ this.key|tojson }}};
             group.atlasCount = {{ this.count }};
@@ -329,6 +379,8 @@ class AtlasLayer(folium.FeatureGroup):
         self.rows_json = safe_json(self.rows) if self.rows else "[]"
         self.shapes_json = safe_json(shapes) if shapes else "null"
         self.compact_json = safe_json(compact) if compact else "null"
+        self.chunk_ms = CHUNK_MS
+        self.chunk_delay_ms = CHUNK_DELAY_MS
 
 
 class CountryOutlines(folium.FeatureGroup):
@@ -421,7 +473,8 @@ class TimeSlider(MacroElement):
             });
             months.forEach(function (m) { shown[m] = true; });
             var index = months.length - 1, cumulative = true, timer = null, ui = {}, map = null;
-            var clustered = typeof target.addLayers === "function";
+            var clustered = typeof target.addLayers === "function", ready = false;
+            group.atlasReady(function () { ready = true; });
             function markersOf(list) {
                 var out = [];
                 list.forEach(function (m) { var ms = byMonth[m] || []; for (var i = 0; i < ms.length; i++) { out.push(ms[i]); } });
@@ -435,8 +488,17 @@ class TimeSlider(MacroElement):
                 ui.play.textContent = timer ? "\u275a\u275a Pause" : "\u25b6 Play";
                 ui.play.setAttribute("aria-pressed", timer ? "true" : "false");
             }
+            var waiting = false;
             function show(next) {
                 index = Math.max(0, Math.min(months.length - 1, next));
+                if (!ready) {  // the markers are still being loaded: filter them once they are
+                    update();
+                    if (!waiting) {
+                        waiting = true;
+                        group.atlasReady(function () { ready = true; show(index); });
+                    }
+                    return;
+                }
                 var month = months[index], add = [], drop = [];
                 months.forEach(function (m) {
                     var want = cumulative ? m <= month : m === month;
@@ -609,7 +671,7 @@ class PrecisionCircles(MacroElement):
                 circles.remove();
                 map = null;
             });
-            group.on("atlas:filtered", draw);
+            group.on("atlas:filtered atlas:loaded", draw);
             if (target !== group) { target.on("animationend", draw); }  // clusters opened or closed
             if (group._map) { attach(group._map); }
         })({{ this._parent.get_name() }});
@@ -1109,10 +1171,36 @@ class MapParts:
     base: folium.Map
     overlays: list[AtlasLayer] = field(default_factory=list)
     control: AtlasLayerControl = field(default_factory=AtlasLayerControl)
+    #: What the base map was made from (:func:`base_map`'s arguments), for :meth:`fingerprint`.
+    base_key: tuple = ()
 
     def rendered_layers(self) -> dict[str, int]:
         """Overlays that are switched on, with their feature counts (for tests and the UI)."""
         return {layer.key: layer.count for layer in self.overlays if layer.show}
+
+    def fingerprint(self) -> str:
+        """A digest of everything streamlit-folium would send for this map: the base map's
+        arguments, each overlay's content, whether it is shown, its children (time slider,
+        precision circles) and the control's generation. Two maps with the same
+        fingerprint give streamlit-folium the same scripts (it numbers the overlays
+        itself), so the browser redraws nothing."""
+        digest = hashlib.blake2b(digest_size=16)
+
+        def add(value: object) -> None:
+            text = value if isinstance(value, str) else repr(value)
+            digest.update(f"{len(text)}:".encode())
+            digest.update(text.encode("utf-8", "surrogatepass"))
+
+        add(self.base_key)
+        add(self.control.generation)
+        for layer in self.overlays:
+            for value in (type(layer).__name__, layer.key, layer.layer_name, layer.show, layer.cluster, layer.pane,
+                          layer.interactive, layer.styles_json, layer.rows_json, layer.shapes_json, layer.compact_json):
+                add(value)
+            for child in layer._children.values():
+                add((type(child).__name__, sorted((key, value) for key, value in vars(child).items()
+                                                  if not key.startswith("_"))))
+        return digest.hexdigest()
 
 
 def base_map(asset_base: str, online_tiles: bool = False, center: tuple[float, float] = WORLD_VIEW[0],
@@ -1172,7 +1260,7 @@ def build_map(layers: Mapping[str, gpd.GeoDataFrame], incidents: gpd.GeoDataFram
     ]
     center, zoom = view
     return MapParts(base_map(asset_base, online_tiles, center, zoom, route_legend, has_areas), overlays,
-                    AtlasLayerControl(generation))
+                    AtlasLayerControl(generation), (asset_base, online_tiles, center, zoom, route_legend, has_areas))
 
 
 def standalone_html(parts: MapParts) -> str:

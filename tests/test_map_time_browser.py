@@ -155,3 +155,78 @@ def test_precision_circles_appear_zoomed_in_and_go_zoomed_out(page):
     _wait_for(page, CIRCLES, 0)
     page.locator(MARKERS).first.click(force=True)
     assert "within 5 km" in page.locator(".leaflet-popup-content").text_content()
+
+
+# --- many incidents: clustered, fed to the cluster group once it is on the map (issue 13) ---
+
+MANY = 5_000
+#: Records each call of markercluster's addLayers: how many markers, and whether the group
+#: was on a map then (markercluster indexes them in chunks only on a map).
+ADD_LAYERS_PROBE = """
+window.__atlasAddLayers = [];
+document.addEventListener('load', () => {
+  if (window.L && L.MarkerClusterGroup && !L.MarkerClusterGroup.__atlasProbe) {
+    L.MarkerClusterGroup.__atlasProbe = true;
+    const addLayers = L.MarkerClusterGroup.prototype.addLayers;
+    L.MarkerClusterGroup.prototype.addLayers = function (layers, skip) {
+      window.__atlasAddLayers.push([layers.length || 0, !!this._map]);
+      return addLayers.call(this, layers, skip);
+    };
+  }
+}, true);
+"""
+#: The incidents overlay (the feature group that has the markers).
+GROUP_JS = "Object.keys(window).filter(k => k.startsWith('feature_group_') && window[k].atlasTarget).map(k => window[k])[0]"
+
+
+@pytest.fixture(scope="module")
+def many_url(tmp_path_factory) -> Iterator[tuple[str, dict[str, int]]]:
+    """A page of 5,000 synthetic incidents (compact and clustered); the URL and the count per month."""
+    from layers.synthetic import write_synthetic_incidents
+    root = tmp_path_factory.mktemp("many")
+    webmap.install_scripts(root / "vendor")
+    incidents = incidents_layer(write_synthetic_incidents(root / "incidents.csv", MANY))
+    overlay = webmap.incidents_overlay(incidents, len(incidents))
+    assert overlay.cluster and overlay.compact
+    parts = webmap.MapParts(webmap.base_map("vendor", center=(30.2, 67.0), zoom=5), [overlay])
+    (root / "index.html").write_text(webmap.standalone_html(parts), encoding="utf-8")
+    months = webmap.incident_months(incidents).value_counts().to_dict()
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/index.html", months
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_many_incidents_are_clustered_once_the_group_is_on_the_map(browser, many_url):
+    url, months = many_url
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    outside: list[str] = []
+    context.route("**/*", loopback_only(outside))
+    context.add_init_script(ADD_LAYERS_PROBE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.locator(".marker-cluster").first.wait_for(timeout=30_000)
+    page.wait_for_function(f"{GROUP_JS}.atlasTarget.getLayers().length === {MANY}", timeout=30_000)
+    calls = page.evaluate("window.__atlasAddLayers")
+    # Every marker went in through addLayers while the cluster group was on the map.
+    assert sum(count for count, _ in calls) == MANY, calls
+    assert all(on_map for count, on_map in calls if count), calls
+    # The time slider still filters the clustered markers: its first month alone.
+    page.get_by_label("Month").focus()
+    page.keyboard.press("Home")
+    first = months[min(months)]
+    page.wait_for_function(f"{GROUP_JS}.atlasTarget.getLayers().length === {first}", timeout=30_000)
+    page.get_by_label("cumulative").uncheck()
+    page.get_by_label("Month").press("End")
+    page.wait_for_function(f"{GROUP_JS}.atlasTarget.getLayers().length === {months[max(months)]}", timeout=30_000)
+    assert not errors, errors
+    assert not outside, outside
+    context.close()

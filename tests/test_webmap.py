@@ -640,3 +640,56 @@ def test_the_dashboard_opens_without_density_unless_a_link_asks_for_it():
     linked = ok(started_app(layers="incidents,density"))
     assert linked.checkbox(key="show_density").value is True
     assert linked.session_state["rendered_layers"]["density"] > 0
+
+
+# --- speed at scale (issue 13): markers fed to the cluster group once it is on the map -------
+
+def _script(layer: webmap.AtlasLayer) -> str:
+    """The overlay's JavaScript as a page gets it."""
+    parts = webmap.MapParts(webmap.base_map("vendor"), [layer])
+    html_text = webmap.standalone_html(parts)
+    name = layer.get_name()
+    return html_text[html_text.index(f"var {name} = L.featureGroup();"):html_text.index(f"}})({name});")]
+
+
+@pytest.mark.parametrize("count", [300, 3_000])  # full rows, and the compact form
+def test_clustered_incidents_are_added_only_once_the_cluster_group_is_on_the_map(many_incidents, count):
+    layer = webmap.incidents_overlay(many_incidents.head(count), count)
+    assert layer.cluster
+    script = _script(layer)
+    # markercluster indexes in chunks only on the map: chunked loading with a bounded chunk …
+    options = re.search(r"L\.markerClusterGroup\(\{(.*?)maxClusterRadius", script, re.DOTALL).group(1)
+    assert "chunkedLoading: true" in options
+    chunk = int(re.search(r"chunkInterval: (\d+)", options).group(1))
+    assert 100 <= chunk <= 200 and re.search(r"chunkDelay: \d+", options)
+    # … and the markers go in only from feed(), which waits for the group to be on the map.
+    assert script.count(".addLayers(markers)") == 1
+    feed = script[script.index("function feed()"):]
+    feed = feed[:feed.index("\n            }\n")]
+    assert "!target._map" in feed and "target.addLayers(markers)" in feed
+    assert 'group.on("add", feed)' in script
+    # The time slider and the precision circles wait until the markers are in.
+    assert "group.atlasReady = function" in script
+    html_text = webmap.standalone_html(webmap.MapParts(webmap.base_map("vendor"), [layer]))
+    assert "group.atlasReady(function () { ready = true; show(index); })" in html_text
+    assert 'group.on("atlas:filtered atlas:loaded", draw)' in html_text
+
+
+def test_few_incidents_are_added_at_once_without_clusters(seed_layers):
+    layer = webmap.incidents_overlay(seed_layers["incidents"], len(seed_layers["incidents"]))
+    script = _script(layer)
+    assert not layer.cluster and "markerClusterGroup" not in script
+    assert "markers.forEach(function (m) { target.addLayer(m); })" in script
+
+
+def test_the_map_fingerprint_changes_with_what_the_browser_would_get(seed_layers):
+    def build(visible=None, **kwargs):
+        return webmap.build_map(seed_layers, seed_layers["incidents"], visible or {}, asset_base="/a", **kwargs)
+    same = build().fingerprint()
+    assert build().fingerprint() == same  # folium's random element names do not count
+    assert build({"incidents": False}).fingerprint() != same
+    assert build(generation=1).fingerprint() != same
+    assert build(online_tiles=True).fingerprint() != same
+    incidents = seed_layers["incidents"]
+    fewer = incidents.drop(incidents.index[~incidents["is_case"]][0])
+    assert webmap.build_map(seed_layers, fewer, {}, asset_base="/a").fingerprint() != same
