@@ -27,7 +27,9 @@ from .settings import DETAILED_COUNTRIES
 from .settlements import district_named_in, settlement_named_in
 
 _LETTER = r"A-Za-z\u00C0-\u024F"
-_CAPITALISED = re.compile(rf"(?<![{_LETTER}])[A-Z\u00C0-\u00DE][{_LETTER}]*")
+# The capital first and the look-behind after it: a pattern that opens with a character
+# class is scanned for at C speed, one that opens with a look-behind tries every position.
+_CAPITALISED = re.compile(rf"[A-Z\u00C0-\u00DE](?<![{_LETTER}].)[{_LETTER}]*")
 _SEPARATED_WORDS = re.compile(rf"([^{_LETTER}]*)([{_LETTER}]+(?:['’\-][{_LETTER}]+)*)")
 _POSSESSIVE_ENDINGS = frozenset({"'s", "’s", "'S", "’S"})
 _AFTER_NUMBER = re.compile(r"\d\s?$")  # "5 GB": the word follows a number
@@ -218,7 +220,7 @@ class _Article:
         self.evidence = Evidence(text)
         self.first_char = len(text) - len(text.lstrip())  # where the report's first word starts
         # "identified as …": found once per text, so a person check need not look each time
-        self.names_people_as = _NAMED_AS_WORDS.search(text) is not None
+        self.names_people_as = _names_people_as(text)
 
     def line_start(self, at: int) -> int | None:
         """Where the line holding ``at`` starts, if only blanks stand before ``at`` on it.
@@ -255,6 +257,16 @@ class _Article:
 
 # "The deceased were identified as Mir Ali, Nawaz and Akbar": every name of the list is a person's.
 _NAMED_AS_WORDS = re.compile(r"(?:[Ii]dentified|[Nn]amed|[Ii]ntroduced)\s+as\b")
+# The regex engine skips to a pattern's leading literal at C speed, but tries every
+# position of a pattern that opens with alternatives: look for "ed as" first.
+_ED_AS = re.compile(r"ed\s+as\b")
+_LONGEST_NAMING_VERB = len("introduc")
+
+
+def _names_people_as(text: str) -> bool:
+    """Whether ``text`` says "identified as", "named as" or "introduced as" anywhere."""
+    return any(_NAMED_AS_WORDS.search(text, max(0, m.start() - _LONGEST_NAMING_VERB), m.end())
+               for m in _ED_AS.finditer(text))
 _NAMED_AS = re.compile(r"\b(?:[Ii]dentified|[Nn]amed|[Ii]ntroduced)\s+as\s+(?:(?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*"
                        r"(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$")
 
