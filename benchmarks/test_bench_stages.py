@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from geotext import GeoText
 
-from geo import disambiguate
+from geo import disambiguate, settlements
 from geo.disambiguate import choose_entries
 from geo.gazetteer import default_gazetteer
 from geo.mentions import _tokens, countries_in_demonyms, find_candidates, sentences
@@ -95,6 +95,9 @@ def _forget_everything(gazetteer) -> None:
     main_name_key = getattr(disambiguate, "_main_name_key", None)  # absent before session 3
     if main_name_key is not None:
         main_name_key.cache_clear()
+    named = getattr(settlements, "_settlements_named", None)  # the village table's (issue 11)
+    if named is not None:
+        named.cache_clear()
 
 
 @pytest.mark.parametrize("tool", ["places", "geotext"])

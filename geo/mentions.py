@@ -217,6 +217,7 @@ class _Article:
         self._lowercase: dict[str, bool] = {}
         self._words: set[str] | None = None
         self._surfaces: dict[str, str] = {}
+        self._whole_names: dict[tuple[int, int], bool] = {}
         self.evidence = Evidence(text)
         self.first_char = len(text) - len(text.lstrip())  # where the report's first word starts
         # "identified as …": found once per text, so a person check need not look each time
@@ -252,7 +253,14 @@ class _Article:
         return any(self.uses_in_lowercase(form) for form in (lower, lower + "s", lower + "es"))
 
     def whole_name(self, tokens: list[_Token]) -> bool:
-        return len(tokens) <= _MAX_RUN and self.gazetteer.is_name(" ".join(t.lookup for t in tokens))
+        """Whether ``tokens`` together are exactly a known name (asked about one run up to three times)."""
+        if not tokens or len(tokens) > _MAX_RUN:
+            return False
+        span = (tokens[0].start, tokens[-1].end)
+        known = self._whole_names.get(span)
+        if known is None:
+            known = self._whole_names[span] = self.gazetteer.is_name(" ".join([t.lookup for t in tokens]))
+        return known
 
 
 # "The deceased were identified as Mir Ali, Nawaz and Akbar": every name of the list is a person's.
@@ -681,6 +689,7 @@ def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Art
 
 def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: tuple[int, int],
                    article: _Article) -> tuple[Candidate, int] | None:
+    before: str | None = None   # the qualifier before idx, read once (it is the same for every length)
     for length in range(min(_MAX_SPAN, r_end - idx), 0, -1):
         span = tokens[idx:idx + length]
         if span[-1].lower in NAME_CONNECTORS:
@@ -700,7 +709,9 @@ def _longest_match(tokens: list[_Token], idx: int, r_end: int, sentence: tuple[i
         if not qualifier and length > 1 and span[-1].lower in QUALIFIER_KINDS:
             qualifier = QUALIFIER_KINDS[span[-1].lower]  # "Sibi District" as one name
         if not qualifier:
-            qualifier = _qualifier_before(tokens, idx)
+            if before is None:
+                before = _qualifier_before(tokens, idx)
+            qualifier = before
             if qualifier in ("district", "province") and span[-1].lower not in QUALIFIER_KINDS:
                 # A list headed by "provinces": "Khost" is looked up as "Khost province" first.
                 entries, exact = _lookup(f"{name} {qualifier}", article.gazetteer, as_written=True)
