@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 from geo.articles import ARTICLE_SUFFIXES, ArticleError, printable, read_article
 from geo.places import places_in_text
 from geo.records import Place
+from layers.place_properties import place_properties  # without GeoPandas
 
 if TYPE_CHECKING:  # the geocoders package loads geopy and requests: only the online path needs them
     from geo.geocoders.base import Geocoder
@@ -119,16 +120,8 @@ def feature_json(place: Place) -> str:
     """The GeoJSON feature of one place, exactly as ``places_layer(...).to_json(drop_id=True,
     ensure_ascii=False)`` writes it (``tests/test_places_cli.py`` holds the two equal)."""
     entry = place.entry
-    properties = {
-        "article": place.article, "name": entry.name, "kind": entry.kind,
-        "country": entry.country, "admin1": entry.admin1,
-        "precision_km": float(entry.precision_km), "estimate": entry.estimate,
-        "method": entry.method, "source": entry.source, "uid": entry.uid,
-        "mentions": place.surface_forms, "mention_count": len(place.mentions),
-        "spans": [[m.start, m.end] for m in place.mentions],
-        "sentences": place.sentences,
-    }
-    feature = {"type": "Feature", "properties": {key: _plain(value) for key, value in properties.items()},
+    properties = {key: _plain(value) for key, value in place_properties(place).items()}
+    feature = {"type": "Feature", "properties": properties,
                "geometry": {"type": "Point", "coordinates": [float(entry.lon), float(entry.lat)]}}
     return json.dumps(feature, ensure_ascii=False)
 

@@ -37,7 +37,7 @@ from geo.articles import ArticleError, read_article
 from geo.cases import ARTICLES_FOLDER, CASE_FILE, Case, CaseError, case_toml, is_case_id, read_case, renamed
 from geo.settings import atlas_home
 from layers.datasets import IMPORTED_COLUMNS, LAYER as DATASET_LAYER, DatasetImport, write_dataset
-from layers.export import ExportError, replace_file
+from layers.export import ExportError, io_reason, replace_file
 
 from .filters import distinct_name
 from .reports import SESSION_CHARS, SESSION_REPORTS
@@ -71,10 +71,6 @@ def store_root() -> Path:
     return atlas_home() / STORE_FOLDER
 
 
-def _io_reason(error: OSError) -> str:
-    return error.strerror or type(error).__name__
-
-
 def case_folder(root: Path, case_id: str) -> Path:
     """The folder of case ``case_id`` in the store at ``root``; refuses anything that is not an id."""
     if not isinstance(case_id, str) or not is_case_id(case_id):
@@ -101,7 +97,7 @@ def list_cases(root: Path, reserved: frozenset[str] = frozenset()) -> tuple[list
     except FileNotFoundError:
         return [], []
     except OSError as err:
-        return [], [f"The case store cannot be read ({_io_reason(err)})."]
+        return [], [f"The case store cannot be read ({io_reason(err)})."]
     _remove_leftovers(entries, time.time())
     folders = sorted(path for path in entries if not path.name.startswith("."))
     for folder in folders:
@@ -120,7 +116,7 @@ def list_cases(root: Path, reserved: frozenset[str] = frozenset()) -> tuple[list
             errors.append(_without_paths(str(err), folder, f"case folder {folder.name}") + "; skipped")
             continue
         except OSError as err:
-            errors.append(f"case folder {folder.name}: cannot be read ({_io_reason(err)}); skipped")
+            errors.append(f"case folder {folder.name}: cannot be read ({io_reason(err)}); skipped")
             continue
         if case.id != folder.name:
             errors.append(f"case folder {folder.name}: its {CASE_FILE} names the id {case.id!r}; skipped")
@@ -198,7 +194,7 @@ def create_case(root: Path, case: Case, reports: Mapping[str, str],
         pending = root / f"{_PENDING}{secrets.token_hex(8)}"
         (pending / ARTICLES_FOLDER).mkdir(parents=True)
     except OSError as err:
-        raise StoreError(f"the case store cannot be written ({_io_reason(err)}); "
+        raise StoreError(f"the case store cannot be written ({io_reason(err)}); "
                          "set INCIDENT_ATLAS_HOME to a folder you can write to") from None
     try:
         for name, text in named.items():
@@ -217,7 +213,7 @@ def create_case(root: Path, case: Case, reports: Mapping[str, str],
             return replace(stored, folder=target)
         raise StoreError("no free id for the case")
     except OSError as err:
-        raise StoreError(f"the case could not be saved ({_io_reason(err)})") from None
+        raise StoreError(f"the case could not be saved ({io_reason(err)})") from None
     finally:
         shutil.rmtree(pending, ignore_errors=True)
 
@@ -231,7 +227,7 @@ def read_reports(case: Case) -> tuple[list[StoredReport], list[str]]:
         paths = sorted(path for path in folder.iterdir()
                        if path.suffix == ".txt" and not path.name.startswith("."))
     except OSError as err:
-        return [], [f"the reports of {case.title} cannot be read ({_io_reason(err)})"]
+        return [], [f"the reports of {case.title} cannot be read ({io_reason(err)})"]
     reports, errors = [], []
     for path in paths:
         if path.is_symlink():
@@ -264,7 +260,7 @@ def add_report(case: Case, name: str, text: str) -> str:
     try:
         replace_file(folder / ARTICLES_FOLDER / stored, text.encode("utf-8", "surrogatepass"))
     except OSError as err:
-        raise StoreError(f"{stored}: could not be saved ({_io_reason(err)})") from None
+        raise StoreError(f"{stored}: could not be saved ({io_reason(err)})") from None
     return stored
 
 
@@ -288,7 +284,7 @@ def remove_report(case: Case, name: str) -> None:
     try:
         (folder / ARTICLES_FOLDER / name).unlink()
     except OSError as err:
-        raise StoreError(f"{name}: could not be removed ({_io_reason(err)})") from None
+        raise StoreError(f"{name}: could not be removed ({io_reason(err)})") from None
 
 
 def rename_case(case: Case, title: str) -> Case:
@@ -301,7 +297,7 @@ def rename_case(case: Case, title: str) -> Case:
     try:
         replace_file(folder / CASE_FILE, case_toml(replace(new, folder=None)).encode("utf-8"))
     except OSError as err:
-        raise StoreError(f"the case could not be renamed ({_io_reason(err)})") from None
+        raise StoreError(f"the case could not be renamed ({io_reason(err)})") from None
     return new
 
 
@@ -312,7 +308,7 @@ def delete_case(case: Case) -> None:
     try:
         os.rename(folder, gone)
     except OSError as err:
-        raise StoreError(f"the case could not be deleted ({_io_reason(err)})") from None
+        raise StoreError(f"the case could not be deleted ({io_reason(err)})") from None
     shutil.rmtree(gone, ignore_errors=True)
 
 
@@ -440,7 +436,7 @@ def list_datasets(root: Path) -> tuple[list[StoredDataset], list[str]]:
     except FileNotFoundError:
         return [], []
     except OSError as err:
-        return [], [f"The incident datasets cannot be read ({_io_reason(err)})."]
+        return [], [f"The incident datasets cannot be read ({io_reason(err)})."]
     _remove_leftover_files(entries, time.time())
     datasets: list[StoredDataset] = []
     errors: list[str] = []
@@ -461,7 +457,7 @@ def list_datasets(root: Path) -> tuple[list[StoredDataset], list[str]]:
             errors.append(f"dataset file {shown}: {err}; skipped")
             continue
         except OSError as err:
-            errors.append(f"dataset file {shown}: cannot be read ({_io_reason(err)}); skipped")
+            errors.append(f"dataset file {shown}: cannot be read ({io_reason(err)}); skipped")
             continue
         datasets.append(StoredDataset(path.stem, path, count, state.st_mtime_ns))
     return datasets, errors
@@ -489,7 +485,7 @@ def save_dataset(root: Path, imported: DatasetImport, file_name: str) -> StoredD
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(f"the dataset store cannot be written ({_io_reason(err)}); "
+        raise StoreError(f"the dataset store cannot be written ({io_reason(err)}); "
                          "set INCIDENT_ATLAS_HOME to a folder you can write to") from None
     pending = root / f"{_PENDING}{secrets.token_hex(8)}{DATASET_SUFFIX}"
     try:
@@ -513,7 +509,7 @@ def save_dataset(root: Path, imported: DatasetImport, file_name: str) -> StoredD
             return StoredDataset(target.stem, target, len(imported.frame), state.st_mtime_ns)
         raise StoreError("no free name for the dataset")
     except OSError as err:
-        raise StoreError(f"the dataset could not be saved ({_io_reason(err)})") from None
+        raise StoreError(f"the dataset could not be saved ({io_reason(err)})") from None
     finally:
         pending.unlink(missing_ok=True)
 
@@ -527,5 +523,5 @@ def delete_dataset(root: Path, slug: str) -> None:
     except FileNotFoundError:
         raise StoreError(f"{slug} is no longer among the stored datasets") from None
     except OSError as err:
-        raise StoreError(f"the dataset could not be deleted ({_io_reason(err)})") from None
+        raise StoreError(f"the dataset could not be deleted ({io_reason(err)})") from None
     gone.unlink(missing_ok=True)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from geo.areas import outline_of
+from geo.areas import outline_of, province_of
 from geo.records import Place
 
 from ._frames import WGS84
+from .place_properties import places_by_uid
 
 #: Properties of the layer's features (its GeoJSON contract).
 AREA_COLUMNS = ["name", "kind", "country", "admin1", "uid", "source", "outline", "article_count",
@@ -19,17 +20,16 @@ def areas_layer(places: list[Place]) -> gpd.GeoDataFrame:
     ``source`` is where the place itself comes from (as in the places layer), ``outline``
     where its polygon does. Areas without an outline stay points in the places layers.
     """
-    by_uid: dict[str, list[Place]] = {}
-    for place in places:
-        by_uid.setdefault(place.entry.uid, []).append(place)
     rows = []
-    for uid, group in by_uid.items():
+    for uid, group in places_by_uid(places).items():
         entry = group[0].entry
         outline = outline_of(entry)
         if outline is None:
             continue
         articles = sorted({p.article for p in group})
-        rows.append({"name": entry.name, "kind": entry.kind, "country": entry.country, "admin1": entry.admin1,
+        # An entry without a province (an online geocoder's, say) takes its outline's.
+        admin1 = entry.admin1 or province_of(outline)
+        rows.append({"name": entry.name, "kind": entry.kind, "country": entry.country, "admin1": admin1,
                      "uid": uid, "source": entry.source, "outline": outline.source,
                      "article_count": len(articles), "articles": articles,
                      "mention_count": sum(len(p.mentions) for p in group), "geometry": outline.geometry})

@@ -85,8 +85,17 @@ _ADVICE = {
 }
 
 
+def io_reason(error: OSError) -> str:
+    """What the system says went wrong ("Permission denied"), else the error's class name.
+
+    Never the error's whole text: that may name a server path, which the dashboard must not show.
+    """
+    return error.strerror or type(error).__name__
+
+
 def failure_reason(error: OSError) -> str:
-    return _ADVICE.get(error.errno, f"cannot be written ({error.strerror or error})")
+    """Why a file or folder cannot be written, with what to do where the error says it."""
+    return _ADVICE.get(error.errno, f"cannot be written ({io_reason(error)})")
 
 
 def prepare_output_folder(out_dir: Path) -> Path:

@@ -7,6 +7,7 @@ from shapely.geometry import Point
 from geo.records import Place
 
 from ._frames import WGS84
+from .place_properties import entry_properties, place_properties, places_by_uid
 
 PLACE_COLUMNS = ["article", "name", "kind", "country", "admin1", "precision_km", "estimate",
                  "method", "source", "uid", "mentions", "mention_count", "spans", "sentences"]
@@ -17,37 +18,19 @@ MERGED_COLUMNS = ["name", "kind", "country", "admin1", "precision_km", "estimate
 
 def places_layer(places: list[Place]) -> gpd.GeoDataFrame:
     """One Point feature per (article, place), with its surface forms and evidence sentences."""
-    rows = []
-    for place in places:
-        entry = place.entry
-        rows.append({
-            "article": place.article, "name": entry.name, "kind": entry.kind,
-            "country": entry.country, "admin1": entry.admin1,
-            "precision_km": float(entry.precision_km), "estimate": entry.estimate,
-            "method": entry.method, "source": entry.source, "uid": entry.uid,
-            "mentions": place.surface_forms, "mention_count": len(place.mentions),
-            "spans": [[m.start, m.end] for m in place.mentions],
-            "sentences": place.sentences,
-            "geometry": Point(entry.lon, entry.lat),
-        })
+    rows = [{**place_properties(place), "geometry": Point(place.entry.lon, place.entry.lat)} for place in places]
     frame = gpd.GeoDataFrame(rows, columns=[*PLACE_COLUMNS, "geometry"], geometry="geometry", crs=WGS84)
     return frame.sort_values(["article", "name", "uid"], kind="stable").reset_index(drop=True)
 
 
 def merged_places_layer(places: list[Place]) -> gpd.GeoDataFrame:
     """One Point feature per place, with how many articles name it and every evidence sentence."""
-    by_uid: dict[str, list[Place]] = {}
-    for place in places:
-        by_uid.setdefault(place.entry.uid, []).append(place)
     rows = []
-    for uid, group in by_uid.items():
+    for group in places_by_uid(places).values():
         entry = group[0].entry
         articles = sorted({p.article for p in group})
         rows.append({
-            "name": entry.name, "kind": entry.kind, "country": entry.country,
-            "admin1": entry.admin1, "precision_km": float(entry.precision_km),
-            "estimate": entry.estimate, "method": entry.method, "source": entry.source,
-            "uid": uid, "article_count": len(articles), "articles": articles,
+            **entry_properties(entry), "article_count": len(articles), "articles": articles,
             "mentions": list(dict.fromkeys(s for p in group for s in p.surface_forms)),
             "mention_count": sum(len(p.mentions) for p in group),
             "sentences": [f"[{p.article}] {s}" for p in sorted(group, key=lambda p: p.article)
@@ -57,4 +40,3 @@ def merged_places_layer(places: list[Place]) -> gpd.GeoDataFrame:
     frame = gpd.GeoDataFrame(rows, columns=[*MERGED_COLUMNS, "geometry"], geometry="geometry", crs=WGS84)
     return frame.sort_values(["article_count", "name", "uid"], ascending=[False, True, True],
                              kind="stable").reset_index(drop=True)
-

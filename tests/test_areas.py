@@ -6,16 +6,17 @@ Positions are the gazetteer's and Who's On First's; the sentences are invented.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import shapely
 from shapely.geometry import Point, shape
 
-from geo.areas import holds, outline_of
+from geo.areas import holds, outline_of, province_of
 from geo.cases import Case
 from geo.event_site import site_candidates
 from geo.gazetteer import haversine_km, load_gazetteer
 from geo.places import places_in_text
-from layers.areas import AREA_COLUMNS
+from layers.areas import AREA_COLUMNS, areas_layer
 from layers.attack_site import attack_site_layer, inferred_frame
 from layers.build import build_case
 from layers.export import write_layers
@@ -125,3 +126,22 @@ def test_the_shipped_outlines_are_geojson_and_read_lazily_to_the_same_polygons()
         outline = outlines[feature["properties"]["wof_id"]]
         assert outline.name == feature["properties"]["name"]
         assert shapely.equals_exact(outline.geometry, shape(feature["geometry"]), 0)
+
+
+def test_a_district_whose_entry_names_no_province_takes_it_from_the_outlines():
+    # The outlines file gives Mirpur and Sudhnoti no province (Who's On First's hierarchy
+    # names none); an entry without admin1 (an online geocoder's, say) still gets the
+    # province whose outline holds the district.
+    text = "Police said the blast in Mirpur district was followed by another in Sudhnoti district."
+    places = [replace(place, entry=replace(place.entry, admin1="")) for place in places_in_text(text, "a.txt")]
+    areas = areas_layer(places).set_index("name")
+    assert set(areas.index) == {"Mirpur District", "Sudhnoti District"}
+    assert set(areas["admin1"]) == {"Azad Kashmir"}
+
+
+def test_every_district_outline_has_its_province_even_where_the_file_names_none():
+    mirpur, sudhnoti = outline_of(_area("Mirpur District")), outline_of(_area("Sudhnoti District"))
+    assert (mirpur.name, mirpur.province) == ("Mirpur", "")  # what the shipped file says
+    assert province_of(mirpur) == province_of(sudhnoti) == "Azad Kashmir"
+    assert province_of(outline_of(_area("Kech"))) == "Balochistan"  # the file's own
+    assert province_of(outline_of(_area("Balochistan"))) == ""  # a province lies in none

@@ -19,6 +19,7 @@ import pyogrio
 import pytest
 
 from atlas_cli.incidents import add_parser
+from geo.cases import CaseError
 from layers.datasets import (
     SHOWN_PROBLEMS,
     EXTRA_COLUMNS,
@@ -478,3 +479,12 @@ def test_a_column_named_twice_is_one_clear_error(tmp_path: Path) -> None:
     doubled.write_text(text.replace("latitude,longitude", "Latitude,latitude", 1), encoding="utf-8")
     with pytest.raises(DatasetError, match="'latitude' comes twice"):
         read_dataset(doubled)
+
+
+def test_an_unreadable_imported_incidents_file_is_a_case_error(tmp_path: Path) -> None:
+    # The build and the dashboard read a case's incidents file (which may be an imported
+    # GeoPackage) and catch CaseError: a damaged GeoPackage must be one of those.
+    damaged = tmp_path / "incidents.gpkg"
+    damaged.write_bytes(b"not a GeoPackage")
+    with pytest.raises(CaseError, match="not a GeoPackage of imported incidents"):
+        incidents_layer(damaged)

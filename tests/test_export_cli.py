@@ -10,6 +10,7 @@ import pyogrio
 import pytest
 
 from layers.build import LAYER_NAMES
+from layers.export import failure_reason, io_reason
 from atlas_cli.main import main
 from tests.builtin import ARTICLES_DIR
 from tests.gold_scoring import load_gold, score_article
@@ -130,3 +131,13 @@ def test_build_from_another_articles_directory(tmp_path: Path) -> None:
     assert main(["build", "--articles", str(articles), "--out", str(tmp_path / "out")]) == 0
     places = json.loads((tmp_path / "out" / "places.geojson").read_text(encoding="utf-8"))
     assert {f["properties"]["name"] for f in places["features"]} == {"Turbat", "Kech"}
+
+
+def test_an_os_error_is_told_by_the_system_s_words_never_by_its_text() -> None:
+    # The case store (dashboard) and the exports (command line) say an OS error the same way:
+    # an error's text may name a server path, so only its strerror or its class is shown.
+    assert io_reason(PermissionError(13, "Permission denied", "/srv/atlas/cases")) == "Permission denied"
+    assert io_reason(OSError("/srv/atlas/cases/x is gone")) == "OSError"
+    assert failure_reason(OSError(5, "Input/output error")) == "cannot be written (Input/output error)"
+    assert failure_reason(OSError("/srv/atlas/out is gone")) == "cannot be written (OSError)"
+    assert failure_reason(OSError(28, "No space left on device")).startswith("no space left on the device")

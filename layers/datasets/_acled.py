@@ -4,18 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _precision
-from ._checks import (
-    Problems,
-    coordinates,
-    counts,
-    iso_dates,
-    iso_text,
-    joined,
-    precision,
-    required,
-    stripped,
-    unique_ids,
-)
+from ._checks import Problems, counts, event_ids, iso_dates, iso_text, joined, position, stripped, unknown_counts
 
 NAME = "acled"
 LABEL = "ACLED"
@@ -41,13 +30,9 @@ _NO_CLAIM = r"\b(?:no|not|nobody|none|neither|yet to)\b[^.;]{0,40}\bclaim"
 
 def convert(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     """The incident columns of each row; problems flagged in ``problems``."""
-    source_id = stripped(frame, "event_id_cnty")
-    required(source_id, "event_id_cnty", problems)
-    unique_ids(source_id, "event_id_cnty", problems)
+    source_id = event_ids(frame, "event_id_cnty", problems)
     dates = iso_text(iso_dates(stripped(frame, "event_date"), "event_date", problems, DATE_FORMATS))
-    code = stripped(frame, "geo_precision")  # before the coordinates: a code may say there is no position
-    radius = precision(code, "geo_precision", _precision.ACLED, problems)
-    lat, lon = coordinates(frame, problems)
+    where = position(frame, "geo_precision", _precision.ACLED, problems)
     killed = counts(stripped(frame, "fatalities"), "fatalities", problems)
     actor1, notes = stripped(frame, "actor1"), stripped(frame, "notes")
     state = actor1.str.contains(_STATE_ACTOR, regex=True) | stripped(frame, "inter1").str.lower().isin(_STATE_INTER)
@@ -55,11 +40,11 @@ def convert(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     claimed = (~state & named & notes.str.contains(_CLAIM, case=False, regex=True)
                & ~notes.str.contains(_NO_CLAIM, case=False, regex=True))
     status = pd.Series("unclaimed", index=frame.index, dtype="str").mask(claimed, "claimed").mask(state, "state_action")
-    missing = pd.array([pd.NA] * len(frame), dtype="Int64")
+    missing = unknown_counts(frame)
     return pd.DataFrame({
         "source_id": source_id, "date_start": dates, "date_end": dates,
         "place": stripped(frame, "location"), "admin1": stripped(frame, "admin1"), "admin2": stripped(frame, "admin2"),
-        "lat": lat, "lon": lon, "precision_km": radius, "precision_code": code,
+        "lat": where.lat, "lon": where.lon, "precision_km": where.radius_km, "precision_code": where.code,
         # ACLED records one figure, its most conservative estimate: the range is that figure.
         "killed_low": killed, "killed_high": killed, "killed_best": missing,
         "injured_low": missing, "injured_high": missing,

@@ -5,7 +5,7 @@ found, and every row with a problem is reported with its line and left out.
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -116,6 +116,39 @@ def unique_ids(ids: pd.Series, column: str, problems: Problems) -> None:
     """The second and later rows with one id are flagged: an id names one event."""
     problems.flag(ids.duplicated(keep="first") & (ids != ""),
                   lambda rows: column + " " + quoted(ids[rows]) + " repeats an earlier row's")
+
+
+def event_ids(frame: pd.DataFrame, column: str, problems: Problems) -> pd.Series:
+    """Each row's event id (``column``); empty and repeated ids flagged."""
+    ids = stripped(frame, column)
+    required(ids, column, problems)
+    unique_ids(ids, column, problems)
+    return ids
+
+
+class Position(NamedTuple):
+    """Where each row's event is, as its dataset says it."""
+
+    code: pd.Series  # the precision code's text
+    radius_km: pd.Series
+    lat: pd.Series
+    lon: pd.Series
+
+
+def position(frame: pd.DataFrame, code_column: str, codes: Mapping[int, PrecisionCode],
+             problems: Problems) -> Position:
+    """Each row's precision code, its radius, and the coordinates (``latitude``, ``longitude``)."""
+    code = stripped(frame, code_column)
+    # The code is checked first: a code saying the dataset has no position is the row's
+    # problem, rather than the empty coordinates that follow from it.
+    radius = precision(code, code_column, codes, problems)
+    lat, lon = coordinates(frame, problems)
+    return Position(code, radius, lat, lon)
+
+
+def unknown_counts(frame: pd.DataFrame) -> pd.arrays.IntegerArray:
+    """A count the dataset does not record, for every row: missing, not 0."""
+    return pd.array([pd.NA] * len(frame), dtype="Int64")
 
 
 def iso_text(dates: pd.Series) -> pd.Series:

@@ -4,18 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _precision
-from ._checks import (
-    Problems,
-    coordinates,
-    counts,
-    iso_text,
-    numbers,
-    precision,
-    quoted,
-    required,
-    stripped,
-    unique_ids,
-)
+from ._checks import Problems, counts, event_ids, iso_text, numbers, position, quoted, stripped, unknown_counts
 
 NAME = "gtd"
 LABEL = "GTD"
@@ -71,13 +60,9 @@ def _claims(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 def convert(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     """The incident columns of each row; problems flagged in ``problems``."""
-    source_id = stripped(frame, "eventid")
-    required(source_id, "eventid", problems)
-    unique_ids(source_id, "eventid", problems)
+    source_id = event_ids(frame, "eventid", problems)
     date_start, date_end = _dates(frame, problems)
-    code = stripped(frame, "specificity")  # before the coordinates: a code may say there is no position
-    radius = precision(code, "specificity", _precision.GTD, problems)
-    lat, lon = coordinates(frame, problems)
+    where = position(frame, "specificity", _precision.GTD, problems)
     # An empty nkill or nwound is unknown, not 0.
     killed = counts(stripped(frame, "nkill"), "nkill", problems)
     injured = counts(stripped(frame, "nwound"), "nwound", problems)
@@ -87,8 +72,8 @@ def convert(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
         "source_id": source_id, "date_start": date_start, "date_end": date_end,
         "place": city.where(city.str.lower() != UNKNOWN, ""),
         "admin1": province.where(province.str.lower() != UNKNOWN, ""), "admin2": "",
-        "lat": lat, "lon": lon, "precision_km": radius, "precision_code": code,
-        "killed_low": killed, "killed_high": killed, "killed_best": pd.array([pd.NA] * len(frame), dtype="Int64"),
+        "lat": where.lat, "lon": where.lon, "precision_km": where.radius_km, "precision_code": where.code,
+        "killed_low": killed, "killed_high": killed, "killed_best": unknown_counts(frame),
         "injured_low": injured, "injured_high": injured,
         "claimed_by": claimed_by, "claim_status": status, "actor": actor,
         "target": stripped(frame, "targtype1_txt"), "event_type": stripped(frame, "attacktype1_txt"),

@@ -26,7 +26,13 @@ _BOM = b"\xef\xbb\xbf"
 
 
 class DatasetError(CaseError):
-    """A dataset file that cannot be imported at all; the message is one line saying what to do."""
+    """A dataset file that cannot be imported at all; the message is one line saying what to do.
+
+    A case error on purpose: an imported GeoPackage is also a case's incidents file
+    (``layers.incidents.incidents_layer``, ``INCIDENT_ATLAS_INCIDENTS``), and every reader of
+    that file (the build, the dashboard) catches :class:`CaseError`. The project has no wider
+    base error for it to join.
+    """
 
 
 @dataclass

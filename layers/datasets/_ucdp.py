@@ -4,18 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _precision
-from ._checks import (
-    Problems,
-    coordinates,
-    counts,
-    iso_dates,
-    iso_text,
-    joined,
-    precision,
-    required,
-    stripped,
-    unique_ids,
-)
+from ._checks import Problems, counts, event_ids, iso_dates, iso_text, joined, position, stripped, unknown_counts
 
 NAME = "ucdp"
 LABEL = "UCDP GED"
@@ -30,9 +19,7 @@ _STATE_SIDE = "government of "
 
 def convert(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     """The incident columns of each row; problems flagged in ``problems``."""
-    source_id = stripped(frame, "id")
-    required(source_id, "id", problems)
-    unique_ids(source_id, "id", problems)
+    source_id = event_ids(frame, "id", problems)
     # GED writes "2019-03-01 00:00:00.000" (or just the day): the day is what counts.
     start = iso_dates(stripped(frame, "date_start").str[:10], "date_start", problems, example="2019-03-01")
     end_text = stripped(frame, "date_end").str[:10]
@@ -40,9 +27,7 @@ def convert(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
                     example="2019-03-01")
     problems.flag(end < start, lambda rows: "date_end " + iso_text(end[rows]) + " is before date_start "
                   + iso_text(start[rows]))
-    code = stripped(frame, "where_prec")  # before the coordinates: a code may say there is no position
-    radius = precision(code, "where_prec", _precision.UCDP, problems)
-    lat, lon = coordinates(frame, problems)
+    where = position(frame, "where_prec", _precision.UCDP, problems)
     low, best, high = (counts(stripped(frame, column), column, problems) for column in ("low", "best", "high"))
     problems.flag(((low > best) | (best > high) | (low > high)).fillna(False),
                   lambda rows: "low, best, high " + low[rows].astype(str) + ", " + best[rows].astype(str) + ", "
@@ -52,12 +37,12 @@ def convert(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     place = stripped(frame, "where_coordinates")
     civilians = stripped(frame, "deaths_civilians")
     notes = "UCDP best estimate " + best.astype(str).replace("<NA>", "unknown")
-    missing = pd.array([pd.NA] * len(frame), dtype="Int64")
+    missing = unknown_counts(frame)
     return pd.DataFrame({
         "source_id": source_id, "date_start": iso_text(start), "date_end": iso_text(end),
         "place": place.where(place != "", stripped(frame, "where_description")),
         "admin1": stripped(frame, "adm_1"), "admin2": stripped(frame, "adm_2"),
-        "lat": lat, "lon": lon, "precision_km": radius, "precision_code": code,
+        "lat": where.lat, "lon": where.lon, "precision_km": where.radius_km, "precision_code": where.code,
         "killed_low": low, "killed_high": high, "killed_best": best, "injured_low": missing, "injured_high": missing,
         # UCDP records no claims: an event with a state side is a state action, any other stays unclaimed.
         "claimed_by": "", "claim_status": pd.Series("unclaimed", index=frame.index, dtype="str").mask(state,
