@@ -43,7 +43,7 @@ class Outline:
     wof_id: int
     name: str
     place_type: str     # district, province
-    province: str       # a district's, as the file gives it ("" when unknown; see province_of)
+    province: str       # a district's ("" for a province)
     country: str
     geometry_text: str = field(repr=False)
     geometry_source: str = ""
@@ -152,24 +152,6 @@ def outline_of(entry: GazetteerEntry, path: Path = AREAS_GEOJSON) -> Outline | N
             if outline.country == entry.country and outline.holds(entry.lat, entry.lon):
                 return outline
     return None
-
-
-@lru_cache(maxsize=256)
-def province_of(outline: Outline, path: Path = AREAS_GEOJSON) -> str:
-    """The province a district ``outline`` lies in ("" for a province, or when unknown).
-
-    The file's own, else the one province outline of its country that holds a point of the
-    district: Who's On First's hierarchy names no province for some districts (Mirpur,
-    Sudhnoti); ``tools/build_settlements.py`` gives the settlements table the same fallback.
-    """
-    if outline.place_type != "district":
-        return ""
-    if outline.province:
-        return outline.province
-    inside = outline.geometry.point_on_surface()
-    held = [other.name for other in _by_id(path).values()
-            if other.place_type == "province" and other.country == outline.country and other.geometry.contains(inside)]
-    return held[0] if len(held) == 1 else ""
 
 
 #: Tails of an area's title that do not make it another area ("Karachi South" does).

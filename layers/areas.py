@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from geo.areas import outline_of, province_of
+from geo.areas import outline_of
 from geo.records import Place
 
 from ._frames import WGS84
@@ -28,7 +28,7 @@ def areas_layer(places: list[Place]) -> gpd.GeoDataFrame:
             continue
         articles = sorted({p.article for p in group})
         # An entry without a province (an online geocoder's, say) takes its outline's.
-        admin1 = entry.admin1 or province_of(outline)
+        admin1 = entry.admin1 or outline.province
         rows.append({"name": entry.name, "kind": entry.kind, "country": entry.country, "admin1": admin1,
                      "uid": uid, "source": entry.source, "outline": outline.source,
                      "article_count": len(articles), "articles": articles,

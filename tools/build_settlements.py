@@ -191,13 +191,15 @@ def write_table(rows: list[tuple[str, ...]], out: Path) -> None:
 def area_features(all_records: list[Record]) -> list[dict]:
     """GeoJSON features of the districts and provinces with an outline, sorted by WOF id."""
     provinces = {r.wof_id: r.name for r in all_records if r.place_type == "province"}
+    province_of = _province_by_outline(all_records)   # as in the table, for a hierarchy without one
     features = []
     for r in sorted(all_records, key=lambda record: record.wof_id):
         if r.outline is None:
             continue
+        province = provinces.get(r.province_id, "") or province_of(r) if r.place_type == "district" else ""
         features.append({"type": "Feature", "geometry": r.outline, "properties": {
             "wof_id": r.wof_id, "geonameid": r.geonameid, "name": r.name, "ascii_name": r.ascii_name,
-            "place_type": r.place_type, "province": provinces.get(r.province_id, "") if r.place_type == "district" else "",
+            "place_type": r.place_type, "province": province,
             "country": r.country, "geometry_source": r.outline_source}})
     return features
 
