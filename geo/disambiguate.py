@@ -73,22 +73,29 @@ def _score(entry: GazetteerEntry, candidate: Candidate, focus: str,
     if _main_name_key(entry.name) == fold(candidate.mention.surface):
         # A main name beats an alternate ("Islamabad" of Chattogram; "Lasbela" is not
         # Bela); "Haveli" is the main name of Haveli District, not of Haveli Lakha.
-        score += 1.0
+        # A country's own name is the country, whatever city lists it as another name
+        # ("Mexico" of Mexico City), however near the report's other places that city is.
+        score += 2.5 if entry.kind == "country" else 1.0
     score += min(math.log10(entry.population + 1) / 7, 1.0)
     if anchor is not None and entry.kind not in ("country", "province", "water"):
         score += 1.5 * math.exp(-haversine_km(entry.lat, entry.lon, *anchor) / 300)
-    if entry.uid.startswith("atlas:"):
-        score += 0.2  # curated rows were checked by hand
+    if entry.curated:
+        score += 0.2  # checked by hand
     return score
 
 
-def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str,
-                            countries_named: set[str], names_facility: bool = False) -> bool:
+def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str, countries_named: set[str],
+                            names_facility: bool = False, qualifier: str = "") -> bool:
     # A smaller foreign town whose country the article never names is a lookalike of
     # something local ("Turi" tribesmen are not in Turin), not a place it reports on.
     # Home is never foreign, even in a report mostly about Afghanistan.
     if entry.country in ("", home, focus) or entry.country in countries_named:
         return False
+    if entry.kind in _ADMIN_KINDS and not entry.curated:
+        # The states and provinces of every country: "Guerrero" is a surname, "Plateau"
+        # a word, until the report names the country or calls it a state ("Benue State");
+        # "the Tanga area of Qila Saifullah" is no province of Tanzania.
+        return qualifier != entry.kind
     if entry.kind in _AREA_KINDS or entry.capital:
         return False
     # A mosque or hospital named after a holy city ("Madina mosque") is local, however
@@ -242,6 +249,14 @@ def _located(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
     return located
 
 
+def _own_name_elsewhere(candidate: Candidate, preferred: GazetteerEntry) -> bool:
+    """Whether the bare name is a country's own name while the qualified place only lists
+    it as another name: "Mexico" after "MEXICO CITY" is still the country."""
+    key = fold(candidate.mention.surface)
+    return _main_name_key(preferred.name) != key and any(
+        e.kind == "country" and _main_name_key(e.name) == key for e in candidate.entries)
+
+
 def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_FOCUS_COUNTRY,
                    countries_named: set[str] | None = None) -> list[tuple[Candidate, GazetteerEntry]]:
     """Pair every candidate mention with its best gazetteer entry.
@@ -260,10 +275,18 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
     named = set(countries_named or ()) | {
         c.entries[0].country for c in candidates
         if len(c.entries) == 1 and c.entries[0].kind == "country"}
+    def in_context(c: Candidate) -> list[GazetteerEntry]:
+        # "Gaza" in a report on Israel is the Gaza Strip the overlay knows, not Gaza city
+        # of a country the report never names.
+        return [e for e in c.entries if not _foreign_out_of_context(
+            e, default_country, focus, named, c.names_facility, c.mention.qualifier)] or list(c.entries)
+
     # "Jhang district" is better placed at Jhang City than at Jhang Sadr (see below).
-    chosen = [(c, max([e for e in c.entries if not _settlement_for_an_area(c, e)] or c.entries,
-                      key=lambda e: _score(e, c, focus, anchor, default_country)))
-              for c in candidates]
+    chosen = []
+    for c in candidates:
+        readings = in_context(c)
+        chosen.append((c, max([e for e in readings if not _settlement_for_an_area(c, e)] or readings,
+                              key=lambda e: _score(e, c, focus, anchor, default_country))))
     # Keys of every qualified choice: the surface as written and each name of the entry
     # ("Las Bela district" → Lasbela, Las Bela …), so a bare "Lasbela" later follows it.
     # "area" and "region" say little ("the Washuk region" after "Washuk district"): a
@@ -279,7 +302,7 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
     paired = []
     for candidate, entry in chosen:
         preferred = qualified.get(fold(candidate.mention.surface))
-        if preferred is not None and preferred in candidate.entries:
+        if preferred is not None and preferred in candidate.entries and not _own_name_elsewhere(candidate, preferred):
             entry = preferred
         key = fold(candidate.mention.surface)
         if key in located:
@@ -287,7 +310,8 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
             if located[key] is None or located[key] not in candidate.entries:
                 continue  # "Thal area of Hangu district" is not the Thal 240 km away
             entry = located[key]
-        if _foreign_out_of_context(entry, default_country, focus, named, candidate.names_facility):
+        if _foreign_out_of_context(entry, default_country, focus, named, candidate.names_facility,
+                                   candidate.mention.qualifier):
             continue
         if _generic_locality_elsewhere(candidate, entry, all_points):
             continue  # "RAWALPINDI: … shot dead in Saddar"

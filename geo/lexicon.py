@@ -112,7 +112,8 @@ seminary imambargah colony lines
 QUALIFIER_KINDS: dict[str, str] = {
     "district": "district", "districts": "district", "tehsil": "district",
     "division": "district", "agency": "district",
-    "province": "province", "provinces": "province", "state": "province",
+    "province": "province", "provinces": "province", "state": "province", "county": "province",
+    "governorate": "province",
     "region": "region", "area": "region", "valley": "region", "pass": "region",
     "city": "city", "town": "town", "village": "village", "bazaar": "town",
     "bazar": "town", "station": "station", "tunnel": "landmark", "airport": "landmark",

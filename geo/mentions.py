@@ -42,7 +42,8 @@ _NUMBERED_NAME = re.compile(r" \d+(?=[.!?”\"'](?!\d)|\s*$)")
 _LIES_IN = re.compile(r"(?:\s+(?P<area>areas?|city|town|village|tehsil|district|division|locality|neighbourhood|"
                       r"suburbs?|outskirts|sub-?division|shrine|mosque|bazaar|market|camp|check\s?post))?"
                       r"\s+(?:of|in)\s+(?:the\s+)?"
-                      r"(?:(?:district|tehsil|province|division|city)\s+)?", re.IGNORECASE)
+                      r"(?:(?:district|tehsil|province|division|city|capital|provincial capital)\s+)?",
+                      re.IGNORECASE)
 _ORIGIN_BEFORE = re.compile(r"\b(?:from|of|to|towards|for|natives?|residents?|hailing)\s+(?:the\s+)?$",
                             re.IGNORECASE)
 # "Nasirabad, 40 kilometres from Turbat", "Hoshab, some 70km north of Turbat": X lies
@@ -322,6 +323,8 @@ def _office_place(tokens: list[_Token], start: int, stop: int, article: _Article
 def _is_organisation(run: list[_Token], article: _Article) -> bool:
     if article.whole_name(run):
         return False
+    if len(run) > 2 and run[0].lower in _PUBLICATION_HEADS and run[1].lower == "of":
+        return True  # "Times of India", "Voice of America": a newspaper or a station
     heads = [i for i, t in enumerate(run) if i > 0 and t.lower in ORGANISATION_HEADS]
     if not heads:
         return False
@@ -329,6 +332,9 @@ def _is_organisation(run: list[_Token], article: _Article) -> bool:
     # report names; "Pakistan Army" or "Lahore High Court" stay names of their own.
     return not (all(run[i].lower in JURISDICTION_HEADS for i in heads)
                 and article.whole_name(run[:heads[0]]))
+
+
+_PUBLICATION_HEADS = frozenset({"times", "voice", "tribune", "herald", "daily"})
 
 
 def _qualifier(tokens: list[_Token], end: int) -> tuple[str, int]:
@@ -393,6 +399,12 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
     if (word.lower in NOT_PLACES or word.lower in DEMONYMS or word.lower in article.person_words
             or word.lower in QUALIFIER_KINDS or word.lower in FACILITY_WORDS):
         return False
+    if not any(e.country in _HOME_COUNTRIES for e in entries):
+        # Towns far away named like an English word ("Police" in Poland) or like an
+        # acronym ("BLA": Bla in Mali) need a word before them that makes them places.
+        if _is_acronym_of_another_name(word, entries) or (
+                word.lower in ENGLISH_WORDS and not qualifier and not _after_locative(tokens, idx)):
+            return False
     if word.lower in GIVEN_NAMES and not qualifier:
         return False
     first_in_sentence = idx == 0
@@ -408,6 +420,12 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
         # A capitalised sentence opener that only matches a hamlet is rarely the hamlet.
         return False
     return True
+
+
+def _is_acronym_of_another_name(word: _Token, entries: tuple[GazetteerEntry, ...]) -> bool:
+    """"BLA" written in capitals is an acronym, unless a place is called so ("US", "UAE")."""
+    return (word.text.isupper() and len(word.text) <= 4
+            and not any(word.text in (e.name, *e.alternate_names) for e in entries))
 
 
 _ROUTE_BEFORE = re.compile(r"[-–—]\s?$")
@@ -470,7 +488,35 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
         tokens = _tokens(text, s_start, s_end, gazetteer)
         for r_start, r_end in _runs(tokens):
             found.extend(_run_candidates(tokens, r_start, r_end, (s_start, s_end), article))
-    return _link_neighbours(_with_villages(found, article), text)
+    return _link_neighbours(_with_villages(_plural_lists(found, article), article), text)
+
+
+# "Kunduz and eastern Nangarhar provinces", "Kech, Gwadar and Panjgur districts": the plural
+# word after the last name of a list is the kind of every name in it.
+_PLURAL_AFTER = re.compile(r"\s+(?:provinces|districts)\b", re.IGNORECASE)
+_LIST_JOIN = re.compile(r"(?:,\s*|,?\s+and\s+)(?:[a-z]+\s+)?")
+
+
+def _plural_lists(found: list[Candidate], article: _Article) -> list[Candidate]:
+    """``found`` with the names listed before a plural qualifier given that qualifier."""
+    text = article.text
+    result = list(found)
+    listed: set[int] = set()    # names that took the kind from the plural word
+    for i in range(len(found) - 2, -1, -1):
+        first, second = result[i], result[i + 1]
+        if first.mention.qualifier or not _LIST_JOIN.fullmatch(text, first.mention.end, second.mention.start):
+            continue
+        kind = second.mention.qualifier
+        if kind not in ("district", "province") or not (
+                i + 1 in listed or _PLURAL_AFTER.match(text, second.mention.end)
+                or second.mention.surface.lower().endswith(("provinces", "districts"))):
+            continue
+        entries = tuple(e for e in article.gazetteer.lookup(f"{first.mention.surface} {kind}", None)[0]
+                        if e.kind == kind) or tuple(e for e in first.entries if e.kind == kind)
+        if entries:
+            result[i] = replace(first, mention=replace(first.mention, qualifier=kind), entries=entries)
+            listed.add(i)
+    return result
 
 
 _POSSESSIVE_GAP = re.compile(r"['’]s\s+")

@@ -40,6 +40,11 @@ class GazetteerEntry:
     uid: str = ""           # stable id: "geonames:1179400" or "atlas:<slug>"
     capital: bool = False   # a national capital
 
+    @property
+    def curated(self) -> bool:
+        """Whether the entry is a row of the curated overlay, checked by hand."""
+        return self.uid.startswith("atlas:")
+
 
 @dataclass(slots=True)
 class Place:

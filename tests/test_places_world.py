@@ -1,0 +1,64 @@
+"""Places of any country: towns from 15,000 people up, states and provinces, each only
+where the report points at its country. Invented sentences; the positions come from
+the shipped gazetteer (GeoNames, the countries-states-cities database)."""
+from __future__ import annotations
+
+import pytest
+
+from geo.gazetteer import haversine_km
+from geo.places import places_in_text
+
+
+def _places(text: str) -> dict[str, tuple[str, str, float, float]]:
+    return {p.entry.name: (p.entry.kind, p.entry.country, p.entry.lat, p.entry.lon)
+            for p in places_in_text(text, "a.txt")}
+
+
+def test_a_town_and_a_state_of_a_country_the_report_names() -> None:
+    found = _places("Gunmen killed five police officers near Chilpancingo, the capital of Guerrero state, "
+                    "Mexican officials said. Two more died in Tacambaro in neighbouring Michoacan.")
+    assert found["Chilpancingo"][:2] == ("city", "MX")
+    assert haversine_km(*found["Chilpancingo"][2:], 17.55, -99.50) < 5
+    assert found["Guerrero"][:2] == ("province", "MX")
+    assert found["Tacámbaro de Codallos"][:2] == ("town", "MX")   # the short form of its name
+    assert found["Michoacán de Ocampo"][:2] == ("province", "MX")
+
+
+def test_a_state_named_as_one_needs_no_country() -> None:
+    found = _places("Herders attacked two villages in Benue State on Sunday, police said.")
+    assert found["Benue"][:2] == ("province", "NG")
+    assert haversine_km(*found["Benue"][2:], 7.34, 8.74) < 60
+
+
+@pytest.mark.parametrize("text", [
+    # A province of a country the report never points at is a word or a name here.
+    "Police in Quetta said the convoy came under fire near the Benue bridge.",
+    # "the Tanga area of Qila Saifullah" is a place there, not Tanga province of Tanzania.
+    "The DC's vehicle was attacked in the Tanga area of Qila Saifullah, police said.",
+])
+def test_a_state_far_away_is_not_read_into_a_local_report(text: str) -> None:
+    assert not [name for name, (kind, country, *_) in _places(text).items() if country in ("NG", "TZ")]
+
+
+def test_every_name_of_a_list_ended_by_a_plural_qualifier_takes_its_kind() -> None:
+    found = _places("Bombs went off in Kabul, northern Kunduz and eastern Nangarhar provinces in recent weeks.")
+    assert found["Kunduz Province"][:2] == ("province", "AF")
+    assert "Kunduz" not in found   # the city
+    assert found["Nangarhar"][:2] == ("province", "AF")
+
+
+def test_a_country_named_after_its_capital_stays_the_country() -> None:
+    found = _places("MEXICO CITY: Mexico sent troops to the border, officials said.")
+    assert found["Mexico City"][:2] == ("city", "MX")
+    assert found["Mexico"][:2] == ("country", "MX")
+
+
+def test_a_name_with_a_reading_in_the_reports_countries_takes_it() -> None:
+    # "Gaza" is also a city of a country this report never names: the overlay's Gaza Strip is meant.
+    found = _places("Israel and Hamas have been at war in Gaza since October, officials in Tel Aviv said.")
+    assert found["Gaza Strip"][:2] == ("region", "PS")
+
+
+def test_a_newspaper_named_after_a_country_does_not_name_it() -> None:
+    found = _places("Kunduz: Suicide bomber kills 100 in northern Afghanistan mosque - Times of India")
+    assert "India" not in found and "Kunduz" in found
