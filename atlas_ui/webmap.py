@@ -23,20 +23,23 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
 from folium.template import Template
 
 from geo.cases import MapView
 
 from layers.density import density_grid
+from layers.incident_dates import day_numbers, incident_months
 from layers.route import km_post_column
 
 from . import basemap
+from .rendering import RawLayer, RawScript
 from .filters import CLAIM_LABELS, LAYER_LABELS, highest_killed
 from .styles import (AREA_STYLES, ATTACK_COLOR, BEST_ESTIMATE_STYLE, CANDIDATE_STYLE, CLAIM_COLORS, DENSITY_BREAKS,
                      DENSITY_COLORS, KILLED_CLASSES, KIND_COLORS, PRECISION_STYLE, ROUTE_COLOR, ROUTE_STYLE,
@@ -55,6 +58,8 @@ CLUSTER_MIN = 200
 CHUNK_MS = 100
 #: … with this many ms between two chunks for the page (drawing, clicks, the map's tiles).
 CHUNK_DELAY_MS = 15
+#: How many overlays the browser keeps built (by digest) after they left the map.
+KEEP_BUILT = 12
 #: Above this many incidents the map gets a compact form (popups: date, place, toll, claim).
 DETAIL_LIMIT = 2_000
 MAX_QUOTES = 8
@@ -208,7 +213,7 @@ def safe_json(data: object) -> str:
 
 # --- map elements -----------------------------------------------------------------------
 
-class AtlasLayer(folium.FeatureGroup):
+class AtlasLayer(RawLayer, folium.FeatureGroup):
     """One switchable overlay: GeoJSON shapes and/or point rows, with pre-escaped popups.
 
     ``rows`` are ``[lat, lon, style_index, tooltip_html, popup_html]``, an incident's
@@ -225,8 +230,24 @@ class AtlasLayer(folium.FeatureGroup):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.featureGroup();
-        (function (group) {
+        // An overlay the browser has built before (same digest: same content) is used again,
+        // markers indexed and all: a rerun that re-sends 100,000 incidents (the sidebar's
+        // switch, a filter undone) does not rebuild them. Its children see atlasFresh false.
+        var {{ this.get_name() }} = (function (cache, digest) {
+            if (!digest) { var own = L.featureGroup(); own.atlasFresh = true; return own; }
+            var kept = cache.groups[digest];
+            cache.evals += 1;
+            if (kept) { kept.atlasFresh = false; cache.order = cache.order.filter(function (d) { return d !== digest; }); }
+            cache.order.push(digest);
+            while (cache.order.length > {{ this.keep_built|tojson }}) { delete cache.groups[cache.order.shift()]; }
+            if (kept) { cache.groups[digest] = kept; return kept; }
+            var fresh = L.featureGroup();
+            fresh.atlasFresh = true;
+            cache.groups[digest] = fresh;
+            return fresh;
+        })(window.__atlasBuilt = window.__atlasBuilt || {groups: {}, order: [], evals: 0},
+           {{ (this.digest if this.count >= this.reuse_min else "")|tojson }});
+        if ({{ this.get_name() }}.atlasFresh) (function (group) {
             var styles = {{ this.styles_json }};
             function bind(layer, tip, pop) {
                 if (tip) { layer.bindTooltip(tip, {sticky: true}); }
@@ -381,9 +402,34 @@ class AtlasLayer(folium.FeatureGroup):
         self.compact_json = safe_json(compact) if compact else "null"
         self.chunk_ms = CHUNK_MS
         self.chunk_delay_ms = CHUNK_DELAY_MS
+        self.keep_built = KEEP_BUILT
+        self.reuse_min = CLUSTER_MIN  # smaller overlays are built anew: quick, and as the layer control left them
+
+    @property
+    def digest(self) -> str:
+        """A digest of everything the browser builds for this overlay, children included
+        (the browser's key for an overlay it has built before)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for value in self.content():
+            text = value if isinstance(value, str) else repr(value)
+            digest.update(f"{len(text)}:".encode())
+            digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def content(self) -> list[object]:
+        """What the overlay is made of: its data, options and children's settings."""
+        values: list[object] = [type(self).__name__, self.key, self.layer_name, self.show, self.cluster, self.pane,
+                                self.interactive, self.styles_json, self.rows_json, self.shapes_json,
+                                self.compact_json]
+        for child in self._children.values():
+            if isinstance(child, ElementAddToElement):
+                continue  # folium's own, added when rendered
+            values.append((type(child).__name__, sorted((key, value) for key, value in vars(child).items()
+                                                        if not key.startswith("_"))))
+        return values
 
 
-class CountryOutlines(folium.FeatureGroup):
+class CountryOutlines(RawLayer, folium.FeatureGroup):
     """Natural Earth country borders, fetched from the app's own static files."""
 
     _template = Template("""
@@ -407,7 +453,7 @@ class CountryOutlines(folium.FeatureGroup):
         self.style = {"color": "#4d4d4d", "weight": 1, "opacity": 0.7, "fill": False}
 
 
-class Attribution(MacroElement):
+class Attribution(RawScript, MacroElement):
     """Adds the data credits (GeoNames, Natural Earth) to the map's attribution line."""
 
     _template = Template("""
@@ -432,7 +478,7 @@ AREAS_PANE, DENSITY_PANE, PLACES_PANE, PRECISION_PANE = "atlasAreas", "atlasDens
 PANE_ORDER: dict[str, int] = {AREAS_PANE: 380, DENSITY_PANE: 385, PLACES_PANE: 390, PRECISION_PANE: 395}
 
 
-class AtlasPanes(MacroElement):
+class AtlasPanes(RawScript, MacroElement):
     """Creates the map panes of :data:`PANE_ORDER`."""
 
     _template = Template("""
@@ -449,7 +495,7 @@ class AtlasPanes(MacroElement):
         self.panes = PANE_ORDER
 
 
-class TimeSlider(MacroElement):
+class TimeSlider(RawScript, MacroElement):
     """A control on the map that shows the incidents month by month; a child of the incidents overlay.
 
     A range input over ``months`` (sorted ``YYYY-MM``), a Play/Pause button that steps one
@@ -465,6 +511,7 @@ class TimeSlider(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (group) {
+            if (!group.atlasFresh) { return; }  // built before, with this child
             var months = {{ this.months|tojson }}, delay = {{ this.delay_ms|tojson }};
             var target = group.atlasTarget, byMonth = {}, undated = [], shown = {};
             group.atlasMarkers.forEach(function (m) {
@@ -570,7 +617,7 @@ class TimeSlider(MacroElement):
         self.delay_ms = delay_ms
 
 
-class PointerTips(MacroElement):
+class PointerTips(RawScript, MacroElement):
     """The tooltips of an overlay's shapes, found from the pointer's position on the map; a
     child of an overlay drawn with ``interactive=False``.
 
@@ -583,6 +630,7 @@ class PointerTips(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (group) {
+            if (!group.atlasFresh) { return; }  // built before, with this child
             var shapes = [], map = null;
             var tip = L.tooltip({direction: "top", offset: [0, -6], className: "atlas-pointer-tip"});
             group.eachLayer(function (layer) {
@@ -633,7 +681,7 @@ class PointerTips(MacroElement):
         self._name = "PointerTips"
 
 
-class PrecisionCircles(MacroElement):
+class PrecisionCircles(RawScript, MacroElement):
     """Draws each shown incident's precision (``precision_km``) as a dashed circle around it,
     from zoom ``min_zoom`` on; a child of the incidents overlay.
 
@@ -645,6 +693,7 @@ class PrecisionCircles(MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (group) {
+            if (!group.atlasFresh) { return; }  // built before, with this child
             var minZoom = {{ this.min_zoom|tojson }}, limit = {{ this.limit|tojson }};
             var style = {{ this.style|tojson }};
             var target = group.atlasTarget, circles = L.layerGroup(), map = null;
@@ -686,7 +735,7 @@ class PrecisionCircles(MacroElement):
         self.style = PRECISION_STYLE | {"pane": PRECISION_PANE, "interactive": False, "className": "atlas-precision"}
 
 
-class Legend(MacroElement):
+class Legend(RawScript, MacroElement):
     """A collapsible legend control; its HTML is fixed text built in :func:`legend_html`."""
 
     _template = Template("""
@@ -696,6 +745,14 @@ class Legend(MacroElement):
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "atlas-legend leaflet-bar");
                 div.innerHTML = {{ this.html|tojson }};
+                // A section of an overlay the map opens without (the density) only while it is shown.
+                map.on("layeradd layerremove", function (e) {
+                    var key = e.layer && e.layer.wmsParams && e.layer.wmsParams.layers;
+                    if (!key) { return; }
+                    div.querySelectorAll("[data-atlas-layer]").forEach(function (section) {
+                        if (section.getAttribute("data-atlas-layer") === key) { section.hidden = e.type === "layerremove"; }
+                    });
+                });
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -739,6 +796,9 @@ class AtlasLayerControl(folium.LayerControl):
             {%- for name in this.hidden %}
             map.removeLayer({{ name }});
             {%- endfor %}
+            // streamlit-folium lists every overlay it ever evaluated: only this map's are kept,
+            // so the overlays of earlier runs (100,000 markers each) can be freed.
+            if (window.feature_group) { window.feature_group = window.feature_group.slice(-{{ this.overlay_count }}); }
             var data = window.__GLOBAL_DATA__;
             if (data && data.selected_layers) {
                 Object.keys(data.selected_layers).forEach(function (k) {
@@ -758,12 +818,14 @@ class AtlasLayerControl(folium.LayerControl):
         self.generation = generation
         self.hidden: list[str] = []
         self.reported: list[str] = []
+        self.overlay_count = 0
 
     def render(self, **kwargs: Any) -> None:
         """Collect the overlays (via folium) and which of them are switched off."""
         atlas = [item for item in self._parent._children.values() if isinstance(item, AtlasLayer)]
         self.hidden = [item.get_name() for item in atlas if not item.show]
         self.reported = [item.key for item in atlas if item.show] + [f"@{self.generation}"]
+        self.overlay_count = len(atlas)
         super().render(**kwargs)
 
 
@@ -931,12 +993,6 @@ def incident_popup(incident: Any) -> str:
     return popup_html(incident.place, fields, sources=incident.sources)
 
 
-def incident_months(incidents: pd.DataFrame) -> pd.Series:
-    """Each incident's month, ``YYYY-MM`` of its ``date_start`` (``""`` when it has no date)."""
-    days = pd.to_datetime(incidents["date_start"], errors="coerce")
-    return days.dt.strftime("%Y-%m").fillna("")
-
-
 def compact_incidents(incidents: gpd.GeoDataFrame, statuses: Sequence[str]) -> dict:
     """Incidents as integer rows plus tables of escaped place names, months and precisions
     (a few MB for 100,000).
@@ -952,15 +1008,13 @@ def compact_incidents(incidents: gpd.GeoDataFrame, statuses: Sequence[str]) -> d
     toll = highest_killed(incidents).astype("Float64").fillna(0).to_numpy(dtype=float)
     lows = [low for low, _ in KILLED_CLASSES]
     size = sum((toll >= low).astype(int) for low in lows[1:])
-    days = pd.to_datetime(incidents["date_start"], errors="coerce")
-    day_numbers = ((days - pd.Timestamp("1970-01-01")).dt.days).fillna(-1).astype(int)
     month_codes, months = pd.factorize(incident_months(incidents).replace("", None), sort=True)
     km = pd.to_numeric(incidents["precision_km"], errors="coerce").astype(float)
     km_codes, precisions = pd.factorize(km.where(km > 0), sort=True)
     columns = [
         (incidents.geometry.y * 1e4).round().astype(int), (incidents.geometry.x * 1e4).round().astype(int),
         pd.Series(status_index * len(KILLED_CLASSES) + size, index=incidents.index), pd.Series(codes, index=incidents.index),
-        day_numbers, incidents["killed_low"].fillna(-1).astype(int), incidents["killed_high"].fillna(-1).astype(int),
+        day_numbers(incidents), incidents["killed_low"].fillna(-1).astype(int), incidents["killed_high"].fillna(-1).astype(int),
         pd.Series(month_codes, index=incidents.index), pd.Series(km_codes, index=incidents.index),
     ]
     rows = pd.concat(columns, axis=1).to_numpy().tolist()
@@ -978,7 +1032,8 @@ def not_the_case(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def incidents_overlay(incidents: gpd.GeoDataFrame, total: int, show: bool = True,
-                      cluster_min: int = CLUSTER_MIN, detail_limit: int = DETAIL_LIMIT) -> AtlasLayer:
+                      cluster_min: int = CLUSTER_MIN, detail_limit: int = DETAIL_LIMIT,
+                      name: str | None = None) -> AtlasLayer:
     """Past incidents as circles (colour: claim status, size: deaths); clustered when many.
 
     The case's own incident (``is_case``) is left out: the attack site already shows it.
@@ -986,7 +1041,7 @@ def incidents_overlay(incidents: gpd.GeoDataFrame, total: int, show: bool = True
     the map a few MB even for 100,000 incidents.
     """
     incidents = not_the_case(incidents)
-    name = f"{LAYER_LABELS['incidents']} ({len(incidents):,} of {total:,})"
+    name = name or f"{LAYER_LABELS['incidents']} ({len(incidents):,} of {total:,})"
     if not show:
         return AtlasLayer("incidents", name, show=False)
     statuses = list(CLAIM_COLORS)
@@ -1081,6 +1136,10 @@ def _density_ramp() -> str:
     return f'<span class="atlas-ramp">{swatches}</span>'
 
 
+#: Legend sections shown only while their overlay is on the map: title → overlay key.
+LAYER_SECTIONS = {"Incident density": "density"}
+
+
 def legend_html(route_legend: str | None = None, areas: bool = True) -> str:
     """The legend: every symbol the map draws; the route section only for a case with a
     route (``route_legend`` names its line, from the case's settings; escaped), the
@@ -1115,6 +1174,9 @@ def legend_html(route_legend: str | None = None, areas: bool = True) -> str:
         inner = "".join(item.format(symbol=symbol, label=html.escape(label)) for symbol, label in items)
         if title == "Places mentioned":
             inner = f'<div class="atlas-kinds">{inner}</div>'
+        if title in LAYER_SECTIONS:  # shown by the legend's script while its overlay is on the map
+            return (f'<div class="atlas-section" data-atlas-layer="{LAYER_SECTIONS[title]}" hidden>'
+                    f'<b>{html.escape(title)}</b>{inner}</div>')
         return f'<div class="atlas-section"><b>{html.escape(title)}</b>{inner}</div>'
 
     body = "".join(section(title, items) for title, items in sections)
@@ -1194,12 +1256,7 @@ class MapParts:
         add(self.base_key)
         add(self.control.generation)
         for layer in self.overlays:
-            for value in (type(layer).__name__, layer.key, layer.layer_name, layer.show, layer.cluster, layer.pane,
-                          layer.interactive, layer.styles_json, layer.rows_json, layer.shapes_json, layer.compact_json):
-                add(value)
-            for child in layer._children.values():
-                add((type(child).__name__, sorted((key, value) for key, value in vars(child).items()
-                                                  if not key.startswith("_"))))
+            add(layer.digest)
         return digest.hexdigest()
 
 
@@ -1237,11 +1294,14 @@ def base_map(asset_base: str, online_tiles: bool = False, center: tuple[float, f
 def build_map(layers: Mapping[str, gpd.GeoDataFrame], incidents: gpd.GeoDataFrame,
               visible: Mapping[str, bool], *, asset_base: str, online_tiles: bool = False,
               generation: int = 0, view: tuple[tuple[float, float], int] = WORLD_VIEW,
-              route_legend: str | None = None) -> MapParts:
+              route_legend: str | None = None,
+              incident_overlay: Callable[[bool], AtlasLayer] | None = None) -> MapParts:
     """The base map plus one overlay per switchable layer (empty when switched off).
 
     ``incidents`` is the filtered incident frame; ``layers["incidents"]`` gives the total
     (the case's own incident is counted in neither: the attack site shows it).
+    ``incident_overlay(show)`` makes the incidents overlay instead of :func:`incidents_overlay`
+    (the cells of a view, for very many incidents: :mod:`atlas_ui.cell_layer`).
     """
     # Drawn in this order: the district and province outlines first, under everything (in a
     # pane of their own below the rest, too), the attack site last, on top of the incident
@@ -1255,7 +1315,8 @@ def build_map(layers: Mapping[str, gpd.GeoDataFrame], incidents: gpd.GeoDataFram
         *([route_overlay(layers["route"], layers["stops"], visible.get("route", True))] if has_route else []),
         places_overlay(layers["places_merged"], visible.get("places", True)),
         density_overlay(incidents, visible.get("density", "density" not in OFF_BY_DEFAULT)),
-        incidents_overlay(incidents, len(not_the_case(layers["incidents"])), visible.get("incidents", True)),
+        (incident_overlay(visible.get("incidents", True)) if incident_overlay is not None else
+         incidents_overlay(incidents, len(not_the_case(layers["incidents"])), visible.get("incidents", True))),
         attack_site_overlay(layers["attack_site"], visible.get("attack_site", True)),
     ]
     center, zoom = view

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -38,7 +39,46 @@ def incidents_layer(path: Path = INCIDENTS_CSV) -> gpd.GeoDataFrame:
         from .datasets import read_imported  # imported here: the datasets package reads these columns
 
         return read_imported(path).sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
-    frame = filled(read_csv(path, REQUIRED_COLUMNS), COLUMNS)
+    state = Path(path).stat()
+    # The dashboard asks twice at start-up (the filters' choices, the case's layers): a
+    # million rows are read once. A shallow copy each: a caller's new column stays its own.
+    return _read_layer(Path(path), state.st_mtime_ns, state.st_size).copy(deep=False)
+
+
+@lru_cache(maxsize=2)
+def _read_layer(path: Path, mtime_ns: int, size: int) -> gpd.GeoDataFrame:
+    frame = _quick_read(Path(path))
+    if frame is not None:
+        try:
+            return _checked_layer(frame, path)
+        except CaseError:
+            pass  # read again below, so the message names the file's own line
+    frame = read_csv(path, REQUIRED_COLUMNS)
+    lines = frame.attrs.pop("lines", [])
+    try:
+        return _checked_layer(frame, path)
+    except CaseError:
+        frame.attrs["lines"] = lines
+        return _checked_layer(frame, path)
+
+
+def _quick_read(path: Path) -> pd.DataFrame | None:
+    """The file read by pyarrow's CSV reader (a million rows in seconds, where the checked
+    reader takes a minute), or None when it is not plainly well formed: every cell there,
+    every row with a source. The checked reader then reads it and names the bad line."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", engine="pyarrow")
+    except Exception:  # noqa: BLE001 - any trouble: the checked reader says what it is
+        return None
+    columns = list(frame.columns)
+    if (len(set(columns)) != len(columns) or any(column not in columns for column in REQUIRED_COLUMNS)
+            or frame.isna().any().any() or (frame["sources"].str.strip() == "").any()):
+        return None
+    return frame
+
+
+def _checked_layer(frame: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
+    frame = filled(frame, COLUMNS)
     for column in ("killed_low", "killed_high", "injured_low", "injured_high"):
         frame[column] = numbers(frame, column, path, 0, kind="Int64")
     frame["precision_km"] = numbers(frame, "precision_km", path, 0)
@@ -54,6 +94,10 @@ def incidents_layer(path: Path = INCIDENTS_CSV) -> gpd.GeoDataFrame:
     if not named.empty:
         raise CaseError(f"{shown_name(path)}: unclaimed incidents with a claimant: {list(named['id'])[:3]}")
     layer = points_frame(frame, path)
+    # The file's line numbers are only for the messages above. pandas deep-copies
+    # ``attrs`` into every frame derived from this one: a list of 100,000 lines cost
+    # seconds a rerun.
+    layer.attrs.clear()
     return layer.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
 
 

@@ -100,3 +100,26 @@ def running_server(command: list[str], cwd: Path, port: int, env: dict[str, str]
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def require_chromium():
+    """Skip the calling test module without Debian's Chromium (under CI: fail); returns
+    Playwright's sync API. Call at module level."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium (see .ci/run)", pytrace=False)
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped",
+                    allow_module_level=True)
+    return pytest.importorskip("playwright.sync_api")
+
+
+@contextmanager
+def launched_chromium() -> Iterator:
+    """Headless Debian Chromium under Playwright, closed afterwards (never a downloaded browser)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 import time
 from contextlib import contextmanager
@@ -25,21 +24,15 @@ from geo.places import places_in_text
 from layers.build import build_case
 
 from .builtin import ARTICLES_DIR, BUILT_IN, built_in_articles
-from .dashboard_helpers import (CHROMIUM, CHROMIUM_ARGS, case_home, free_port, loopback_only,  # noqa: F401
-                                running_server, server_env)
+from .dashboard_helpers import (case_home, free_port, launched_chromium, loopback_only,  # noqa: F401
+                                require_chromium, running_server, server_env)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 XSS = "<script>window.__atlasXss=1</script><img src=x onerror=\"alert('xss')\"> ${alert(2)}"
 REPORT = f"Gunmen attacked a bus near Quetta on Tuesday. {XSS} Police in Quetta said two were hurt."
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium (see .ci/run)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped",
-                allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = require_chromium()
 
 #: The built-in case as `incident-atlas build` makes it; the map draws the same.
 BUILT_IN_LAYERS = build_case(BUILT_IN, [(a.name, a.text, places_in_text(a.text, a.name))
@@ -76,10 +69,8 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 class Watch:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import os
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,17 +17,12 @@ from pathlib import Path
 import pytest
 
 from atlas_ui import webmap
+from layers.incident_dates import incident_months
 from layers.incidents import COLUMNS, incidents_layer
 
-from .dashboard_helpers import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from .dashboard_helpers import launched_chromium, loopback_only, require_chromium
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium (see .ci/run)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped",
-                allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = require_chromium()
 
 CENTER = (30.2, 67.0)
 MONTHS = ("2024-01", "2024-02", "2024-03", "2024-04")
@@ -77,10 +71,8 @@ def map_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -190,7 +182,7 @@ def many_url(tmp_path_factory) -> Iterator[tuple[str, dict[str, int]]]:
     assert overlay.cluster and overlay.compact
     parts = webmap.MapParts(webmap.base_map("vendor", center=(30.2, 67.0), zoom=5), [overlay])
     (root / "index.html").write_text(webmap.standalone_html(parts), encoding="utf-8")
-    months = webmap.incident_months(incidents).value_counts().to_dict()
+    months = incident_months(incidents).value_counts().to_dict()
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(root))
     handler.log_message = lambda *args: None
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

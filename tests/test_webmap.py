@@ -226,7 +226,7 @@ def test_areas_are_drawn_under_every_other_overlay(seed_layers):
     areas = _overlay(parts, "areas")
     # Added to the map first …
     positions = [page.index(f"{layer.get_name()}.addTo(") if f"{layer.get_name()}.addTo(" in page
-                 else page.index(f"var {layer.get_name()} = L.featureGroup()") for layer in parts.overlays]
+                 else page.index(f"var {layer.get_name()} = ") for layer in parts.overlays]
     assert positions == sorted(positions)
     # … and in a pane of its own below the place diamonds and Leaflet's overlay pane (400).
     assert f'pane: "{webmap.AREAS_PANE}"' in page
@@ -649,7 +649,7 @@ def _script(layer: webmap.AtlasLayer) -> str:
     parts = webmap.MapParts(webmap.base_map("vendor"), [layer])
     html_text = webmap.standalone_html(parts)
     name = layer.get_name()
-    return html_text[html_text.index(f"var {name} = L.featureGroup();"):html_text.index(f"}})({name});")]
+    return html_text[html_text.index(f"var {name} = "):html_text.index(f"}})({name});")]
 
 
 @pytest.mark.parametrize("count", [300, 3_000])  # full rows, and the compact form
