@@ -17,9 +17,9 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,17 +44,42 @@ _Answer = TypeVar("_Answer")
 SAME_PLACE_KM = 100.0
 
 
+class Deferred:
+    """A place indexed by its names whose entry is made when a look-up first returns it:
+    most of the world's 30,000 towns are never asked about, and making each entry at
+    start-up would double the gazetteer's load time."""
+
+    __slots__ = ("make", "entry")
+
+    def __init__(self, make: Callable[[], GazetteerEntry]):
+        self.make: Callable[[], GazetteerEntry] | None = make
+        self.entry: GazetteerEntry | None = None
+
+    def resolve(self) -> GazetteerEntry:
+        if self.entry is None:
+            self.entry, self.make = self.make(), None
+        return self.entry
+
+
+_Indexed = GazetteerEntry | Deferred
+
+
+def _resolved(items: list[_Indexed]) -> list[GazetteerEntry]:
+    return [item.resolve() if type(item) is Deferred else item for item in items]
+
+
 @dataclass
 class Gazetteer:
     """An in-memory index of gazetteer entries by exact and variant name keys."""
 
     entries: list[GazetteerEntry] = field(default_factory=list)
-    _by_key: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
+    _deferred: int = 0   # places added with :meth:`add_deferred`
+    _by_key: dict[str, list[_Indexed]] = field(default_factory=lambda: defaultdict(list))
     _by_skeleton: dict[str, list[tuple[str, GazetteerEntry]]] = field(
         default_factory=lambda: defaultdict(list))
     # Names whose skeleton is too short, by their letters written once (see ``variants``).
     _by_single_letters: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
-    _casesensitive: dict[str, list[GazetteerEntry]] = field(default_factory=lambda: defaultdict(list))
+    _casesensitive: dict[str, list[_Indexed]] = field(default_factory=lambda: defaultdict(list))
     # Keys of the first word of every name: a word matching neither starts no name.
     _first_folds: set[str] = field(default_factory=set)
     _first_skeletons: set[str] = field(default_factory=set)
@@ -74,19 +99,32 @@ class Gazetteer:
         that ordinary English words ("Trains") cannot drift onto far-away cities.
         """
         self.entries.append(entry)
-        self.forget_answers()
+        self._index(entry, entry.name, (*entry.alternate_names, *_initialisms(entry)), variants)
+
+    def add_deferred(self, name: str, alternate_names: tuple[str, ...], make: Callable[[], GazetteerEntry]) -> None:
+        """Index a place under its names without variants; ``make()`` gives its entry when first looked up.
+
+        ``make()`` must give an entry with these names, of a country other than the home
+        country (whose names have initialisms and variants: add those with :meth:`add`).
+        """
+        self._deferred += 1
+        self._index(Deferred(make), name, alternate_names, False)
+
+    def _index(self, item: _Indexed, main_name: str, other_names: tuple[str, ...], variants: bool) -> None:
+        if self._start_memo or self._lookup_memo:
+            self.forget_answers()
         keys: set[str] = set()     # an entry is listed once under each key, however many names fold to it
-        for name in (entry.name, *entry.alternate_names, *_initialisms(entry)):
+        for name in (main_name, *other_names):
             if len(name) > self._longest_name:
                 self._longest_name = len(name)
             key = fold(name)
-            if not variants and name != entry.name and len(key) <= 4:
+            if not variants and name != main_name and len(key) <= 4:
                 # A short foreign alternate ("Sui" for Suizhou) collides with local
                 # names far more often than anyone writes it.
                 continue
             if name.isupper() and len(name) <= 4:
                 # Abbreviations ("US", "UAE") match only as written, never "us".
-                self._casesensitive[name].append(entry)
+                self._casesensitive[name].append(item)
                 continue
             if not key or key in keys:
                 continue
@@ -96,19 +134,19 @@ class Gazetteer:
             self._first_folds.add(key)
             first = name.replace("-", " ").split()[0]
             if first.lower() not in _ARTICLES:
-                self._first_folds.add(fold(first))
+                self._first_folds.add(key if first == name else fold(first))
                 if variants:  # skeletons only find spelling variants
                     self._first_skeletons.add(skeleton(first))
-            self._by_key[key].append(entry)
-            if not variants:
+            self._by_key[key].append(item)
+            if not variants or type(item) is Deferred:
                 continue
             skel = skeleton(name)
             if len(skel) >= _MIN_SKELETON:
-                self._by_skeleton[skel].append((name, entry))
+                self._by_skeleton[skel].append((name, item))
                 # A name of several words written as one ("Nokundi" for Nok Kundi).
                 self._first_skeletons.add(skel)
             else:
-                self._by_single_letters[single_letters(name)].append(entry)
+                self._by_single_letters[single_letters(name)].append(item)
 
     def may_start(self, word: str) -> bool:
         """Whether ``word`` could be the first word of a known name or of a spelling variant."""
@@ -168,8 +206,8 @@ class Gazetteer:
     def exact(self, name: str) -> list[GazetteerEntry]:
         """Entries whose name or alternate name equals ``name`` (case, accents, spaces ignored)."""
         if name in self._casesensitive:
-            return list(self._casesensitive[name])
-        return list(self._by_key.get(fold(name), ()))
+            return _resolved(self._casesensitive[name])
+        return _resolved(self._by_key.get(fold(name), ()))
 
     def variants(self, name: str) -> list[GazetteerEntry]:
         """Entries whose name is a spelling variant of ``name`` (same skeleton, similar letters)."""
@@ -189,7 +227,7 @@ class Gazetteer:
         return bool(self.lookup(name, None)[0])
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.entries) + self._deferred
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -227,35 +265,38 @@ def _split_names(text: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in text.split(";") if n.strip())
 
 
-def _geonames_entries(path: Path) -> list[GazetteerEntry]:
+_GEONAMES_FIELDS = ("geonameid", "name", "alternate_names", "country", "admin1", "lat", "lon", "population",
+                    "capital")
+
+
+def _geonames_rows(path: Path) -> list[tuple[str, ...]]:
+    """The rows' fields in :data:`_GEONAMES_FIELDS` order (read by position: 35,000 rows at every start)."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = csv.reader(fh)
         header = next(rows)
-        # Rows by position (35,000 of them, read at every start): a dict per row costs a third of the load.
-        at = {column: header.index(column) for column in ("geonameid", "name", "alternate_names", "country",
-                                                         "admin1", "lat", "lon", "population", "capital")}
-        table = list(rows)
-    entries = []
-    for row in table:
-        population = int(row[at["population"]] or 0)
-        capital = row[at["capital"]] == "yes"
-        geonameid = row[at["geonameid"]]
-        alternates = row[at["alternate_names"]]
-        entries.append(GazetteerEntry(
-            name=row[at["name"]],
-            kind=_settlement_kind(population, capital),
-            lat=float(row[at["lat"]]),
-            lon=float(row[at["lon"]]),
-            precision_km=_settlement_precision(population),
-            source=GEONAMES_SOURCE.format(geonameid),
-            country=row[at["country"]],
-            admin1=row[at["admin1"]],
-            population=population,
-            alternate_names=_split_names(alternates) if alternates else (),
-            uid="geonames:" + geonameid,
-            capital=capital,
-        ))
-    return entries
+        at = [header.index(column) for column in _GEONAMES_FIELDS]
+        return [tuple(row[i] for i in at) for row in rows]
+
+
+def _geonames_entry(row: tuple[str, ...]) -> GazetteerEntry:
+    geonameid, name, alternates, country, admin1, lat, lon, population_text, capital_text = row
+    population = int(population_text or 0)
+    capital = capital_text == "yes"
+    return GazetteerEntry(
+        name=name,
+        kind=_settlement_kind(population, capital),
+        lat=float(lat),
+        lon=float(lon),
+        precision_km=_settlement_precision(population),
+        source=GEONAMES_SOURCE.format(geonameid),
+        country=country,
+        admin1=admin1,
+        population=population,
+        alternate_names=_split_names(alternates) if alternates else (),
+        uid="geonames:" + geonameid,
+        capital=capital,
+    )
+
 
 
 def _slug(text: str) -> str:
@@ -339,8 +380,12 @@ def load_gazetteer(geonames_csv: Path = GEONAMES_CSV, overlay_csv: Path = OVERLA
             curated_countries.add(entry.country)
         elif entry.kind in ("province", "region", "district"):
             curated_areas.update((entry.country, fold(n)) for n in (entry.name, *entry.alternate_names))
-    for entry in _geonames_entries(geonames_csv):
-        gazetteer.add(entry, variants=entry.country in VARIANT_COUNTRIES)
+    for row in _geonames_rows(geonames_csv):
+        country = row[3]
+        if country in VARIANT_COUNTRIES or country == HOME_COUNTRY:
+            gazetteer.add(_geonames_entry(row), variants=country in VARIANT_COUNTRIES)
+        else:
+            gazetteer.add_deferred(row[1], _split_names(row[2]) if row[2] else (), partial(_geonames_entry, row))
     for entry in _admin1_entries(admin1_csv):
         # The overlay's hand-checked rows of a division come first.
         if not any((entry.country, fold(n)) in curated_areas for n in (entry.name, *entry.alternate_names)):

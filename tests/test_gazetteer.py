@@ -186,3 +186,22 @@ def test_a_broken_overlay_row_is_named_by_its_line(tmp_path, row: str, message: 
     path.write_text(f"{header}\n{row}\n", encoding="utf-8")
     with pytest.raises(ValueError, match=f"line 2: .*{message}"):
         overlay_entries(path)
+
+
+def test_a_deferred_place_is_made_once_when_first_looked_up() -> None:
+    from geo.gazetteer import Gazetteer
+    from geo.records import GazetteerEntry
+
+    made: list[str] = []
+
+    def make() -> GazetteerEntry:
+        made.append("Chilpancingo")
+        return GazetteerEntry(name="Chilpancingo", kind="city", lat=17.55, lon=-99.5, precision_km=3.0,
+                              source="test", country="MX", uid="test:1")
+
+    gazetteer = Gazetteer()
+    gazetteer.add_deferred("Chilpancingo", ("Chilpancingo de los Bravo",), make)
+    assert made == [] and len(gazetteer) == 1 and gazetteer.may_start("Chilpancingo")
+    first = gazetteer.exact("chilpancingo")
+    assert [e.uid for e in first] == ["test:1"] and made == ["Chilpancingo"]
+    assert gazetteer.exact("Chilpancingo de los Bravo")[0] is first[0] and made == ["Chilpancingo"]
