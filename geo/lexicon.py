@@ -121,7 +121,8 @@ QUALIFIER_KINDS: dict[str, str] = {
 }
 
 #: Lowercase words that may stand inside a multi-word place name.
-NAME_CONNECTORS: frozenset[str] = frozenset({"of", "and", "al", "e", "i", "ul", "ud", "el", "de"})
+NAME_CONNECTORS: frozenset[str] = frozenset({"of", "and", "al", "e", "i", "ul", "ud", "el", "de", "da", "das", "do",
+                                             "dos", "del", "la"})
 
 #: Nouns after a capitalised name that make it a people's name, not a place's.
 GROUP_NOUNS: frozenset[str] = frozenset("""

@@ -52,6 +52,9 @@ _DISTANCE_FROM = re.compile(r",?\s+(?:about|some|around|nearly|roughly|over|almo
                             r"(?P<km>\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?P<unit>km|kms|kilometres?|kilometers?|miles?)\s+"
                             r"(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+)?(?:from|of|away from)\s+",
                             re.IGNORECASE)
+# "Faizabad, the center of Badakhshan province", "Quetta, the provincial capital of Balochistan".
+_SEAT_OF = re.compile(r",?\s+(?:the\s+)?(?:provincial\s+|district\s+)?(?:capital|centre|center|headquarters|seat)"
+                      r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 # "Nasirabad near Turbat": within a short drive.
 _NEAR = re.compile(r",?\s+(?:near|close to|outside|on the outskirts of)\s+(?:the\s+)?", re.IGNORECASE)
 NEAR_KM = 100.0  # reporters write "near" for places an hour or two away
@@ -544,6 +547,8 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
             # "Nasirabad, Kech district" says where; "Islamabad, Azad Kashmir" may be a list.
             linked[i] = replace(first, within=second.mention,
                                 within_decides=second.mention.qualifier == "district")
+        elif _SEAT_OF.fullmatch(gap):
+            linked[i] = replace(first, within=second.mention, within_decides=True)
         elif match := _LIES_IN.fullmatch(gap):
             # "labourers from Multan in Kech district" come from Multan; only an area word
             # ("from the Thal area of district Hangu") still says where the place lies.
@@ -633,7 +638,11 @@ def _stretch_candidates(tokens: list[_Token], start: int, stop: int, sentence: t
     doubtful: set[int] = set()
     for lo, hi in _pieces(tokens, start, stop):
         if any(i not in covered and not _explained(tokens[i], i, article) for i in range(lo, hi)):
-            doubtful.update(range(lo, hi))
+            # "Mianwali Training Air Base": a facility named after the place it stands in
+            # keeps that place; the words after it are the facility's name.
+            first = next((end for begin, end in spans if begin == lo), None)
+            named_after = first is not None and tokens[hi - 1].lower in FACILITY_WORDS
+            doubtful.update(range(first if named_after else lo, hi))
     return [c for c, (lo, hi) in zip(found, spans) if not doubtful.intersection(range(lo, hi))]
 
 

@@ -507,3 +507,22 @@ def test_a_same_kind_lookalike_is_another_place_not_a_spelling() -> None:
 ])
 def test_loose_statements_do_not_drop_places(text: str, expected: list[str]) -> None:
     assert sorted(names(text)) == expected
+
+
+def test_a_facility_named_after_its_place_keeps_the_place() -> None:
+    # The words between the place and the facility's last word are the facility's name.
+    assert names("Militants attacked the Mianwali Training Air Base of the air force.") == ["Mianwali"]
+    assert names("The Peshawar Zalmi players arrived.") == []  # no facility word: another name
+
+
+def test_the_seat_of_an_area_lies_in_it() -> None:
+    # Fayzabad of Badakhshan, not the Faizabad 380 km away in Jowzjan that the name fits better.
+    found = {p.entry.name: p.entry for p in places_in_text(
+        "A blast hit a mosque in Faizabad, the center of Badakhshan province.", "a.txt")}
+    assert haversine_km(found["Fayzabad"].lat, found["Fayzabad"].lon, 37.12, 70.58) < 5
+
+
+def test_a_name_with_a_romance_particle_is_one_name() -> None:
+    # "Mocímboa da Praia" is one town of Mozambique, not Praia, the capital of Cape Verde.
+    found = names("Insurgents entered Mocimboa da Praia district in Mozambique on Friday.")
+    assert "Praia" not in found and any(name.startswith("Moc") for name in found)
