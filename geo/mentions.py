@@ -641,7 +641,9 @@ def _stretch_candidates(tokens: list[_Token], start: int, stop: int, sentence: t
             # "Mianwali Training Air Base": a facility named after the place it stands in
             # keeps that place; the words after it are the facility's name.
             first = next((end for begin, end in spans if begin == lo), None)
-            named_after = first is not None and tokens[hi - 1].lower in FACILITY_WORDS
+            # A road is named after where it goes ("Quetta National Highway" near Qila Saifullah).
+            named_after = (first is not None and tokens[hi - 1].lower in FACILITY_WORDS
+                           and tokens[hi - 1].lower not in STREET_WORDS)
             doubtful.update(range(first if named_after else lo, hi))
     return [c for c, (lo, hi) in zip(found, spans) if not doubtful.intersection(range(lo, hi))]
 
@@ -956,6 +958,14 @@ def _with_villages(found: list[Candidate], article: _Article) -> list[Candidate]
                                            points, article)
                 if entry is not None:
                     replaced[before] = entry
+            elif (taken[before] == (start, end) and _only_abroad(found[before]) and lookups < _MAX_VILLAGE_LOOKUPS
+                  and not _STREET_AFTER.match(text, end) and _may_be_village(text[start:end], start, cue, article)):
+                # "Mandan police station" in Bannu: a town of North Dakota has the name, the table's village is meant.
+                lookups += 1
+                entry = settlement_named_in(text[start:end], _containers_after(
+                    found, starts, list_ends.get((start, end), end), article), points)
+                if entry is not None:
+                    replaced[before] = entry
             continue
         name = text[start:end]
         if _STREET_AFTER.match(text, end):
@@ -1008,6 +1018,11 @@ def _district_for_town(candidate: Candidate, found: list[Candidate], starts: lis
 
 
 _SAME_SPOT_KM = 60.0   # a name whose readings (the town, its district) lie this close says where it is
+
+
+def _only_abroad(candidate: Candidate) -> bool:
+    """Whether every reading of the candidate lies outside the countries the settlements table covers."""
+    return not any(e.country in _HOME_COUNTRIES for e in candidate.entries)
 
 
 def _settled_point(candidate: Candidate) -> bool:
@@ -1090,8 +1105,8 @@ def _may_be_village(name: str, start: int, cue: str, article: _Article) -> bool:
     words = [w.lower() for w in re.split(r"[ \-]", name)]
     if cue not in _QUALIFYING_CUES and len(name) <= 3:
         return False  # 52 places are called Kot: three letters need a qualifier
-    if cue != "district" and article.gazetteer.is_name(name):
-        # A name the gazetteer holds was judged by the parser, and not taken; the
+    if cue != "district" and any(e.country in _HOME_COUNTRIES for e in article.gazetteer.exact(name)):
+        # A name the gazetteer holds here was judged by the parser, and not taken; the
         # gazetteer has no districts of its own below the home country's.
         return False
     ending = len(words) > 1 and words[-1] in _SETTLEMENT_ENDINGS

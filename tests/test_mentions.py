@@ -526,3 +526,7 @@ def test_a_name_with_a_romance_particle_is_one_name() -> None:
     # "Mocímboa da Praia" is one town of Mozambique, not Praia, the capital of Cape Verde.
     found = names("Insurgents entered Mocimboa da Praia district in Mozambique on Friday.")
     assert "Praia" not in found and any(name.startswith("Moc") for name in found)
+
+
+def test_a_road_is_named_after_where_it_goes() -> None:
+    assert "Quetta" not in names("Gunmen opened fire near the Quetta National Highway in Qila Saifullah.")

@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from geo.areas import outline_by_id
+from geo.gazetteer import haversine_km
 from geo.places import places_in_text
 from geo.spelling import fold
 from geo.settlements import settlements_named
@@ -212,3 +213,11 @@ def test_a_village_named_twice_with_its_cue_counts_each_mention_once():
 def test_the_possessive_and_the_people_list_read_across_blanks_and_capitals():
     assert _places("Police in Punjab's  Khairpur arrested two men.")["Khairpur Tamewah"].admin1 == "Punjab"
     assert set(_places("Identified as Mir Ali, Nawaz and Akbar, the men fled to Bannu.")) == {"Bannu"}
+
+
+def test_a_name_known_only_abroad_is_still_the_village_its_cue_names() -> None:
+    # Mandan is also a town of North Dakota; the police station in Bannu is named after the village.
+    found = {p.entry.name: p.entry for p in places_in_text(
+        "A policeman was shot dead in the limits of the Mandan police station in Bannu.", "a.txt")}
+    assert found["Mandan"].country == "PK" and found["Mandan"].kind == "village"
+    assert haversine_km(found["Mandan"].lat, found["Mandan"].lon, 32.99, 70.60) < 40
