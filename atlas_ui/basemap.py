@@ -34,7 +34,9 @@ OUTLINE_BBOX = (35.0, 0.0, 100.0, 50.0)
 OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
                    'contributors (ODbL)')
 NATURAL_EARTH_ATTRIBUTION = 'Country outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
-GEONAMES_ATTRIBUTION = 'Places &copy; <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0)'
+GEONAMES_ATTRIBUTION = ('Places &copy; <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0), states and '
+                        'provinces: <a href="https://github.com/dr5hn/countries-states-cities-database">'
+                        'countries-states-cities database</a> (ODbL)')
 WOF_ATTRIBUTION = ('District and province outlines: <a href="https://whosonfirst.org/">Who&#39;s On First</a> '
                    '(CC BY 4.0)')
 

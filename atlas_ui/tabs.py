@@ -194,7 +194,8 @@ def draw_about(case: Case, article_count: int, added_count: int,
     st.table(pd.DataFrame(catalog.datasets(case, article_count=article_count, uploaded=added_count,
                                            incidents=incidents))
              .map(filters.plain_text))
-    st.caption("Place data © GeoNames (CC BY 4.0). Map tiles and data © OpenStreetMap contributors (ODbL). "
+    st.caption("Place data © GeoNames (CC BY 4.0); states and provinces of other countries from the "
+               "countries-states-cities database (ODbL 1.0). Map tiles and data © OpenStreetMap contributors (ODbL). "
                "Country outlines: Natural Earth (public domain). "
                f"{catalog.AREA_OUTLINES_CREDIT}. Disputed figures keep every version; "
                "unclaimed attacks stay unclaimed.")
