@@ -79,7 +79,8 @@ _BARE_AFTER = re.compile(
     r"(?:,?\s+(?:others|more|of them|were|was|have|has|had|been|are|is|being|also|later|so far|people"
     r"|reported|reportedly|said|believed|feared|confirmed|to be|\w+ly))*\s+(?:(?P<event>killed|dead|died"
     r"|martyred|succumbed|injured|wounded|hurt|rescued|freed|abducted|kidnapped|arrested|detained)\b"
-    r"|(?P<injuries>sustained|suffered|received) (?:\w+ )?(?:injuries|wounds)\b)", re.I)
+    r"|(?P<injuries>sustained|suffered|received) (?:\w+ )?(?:injuries|wounds)\b"
+    r"|(?P<treated>(?:undergoing|receiving|under) (?:medical )?treatment|being treated)\b)", re.I)
 # "no one", "No. 1"; "the two were …" points back at people already counted.
 _NOT_BARE_BEFORE = re.compile(r"\b(?:no|any|every|some|No\.|number|#|the|these|those)\s*$", re.I)
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
@@ -232,7 +233,9 @@ def _bare_figure(sentence: str, quantity: Quantity) -> str:
     after = _BARE_AFTER.match(sentence, quantity.end, quantity.end + _NEAR_WORDS)
     if not after:
         return ""
-    return "injured" if after.group("injuries") else BARE_EVENT[after.group("event").lower()]
+    if after.group("injuries") or after.group("treated"):
+        return "injured"  # "45 others were undergoing treatment"
+    return BARE_EVENT[after.group("event").lower()]
 
 
 def claims_in_text(text: str, article: str, main: IncidentRef | None = None,

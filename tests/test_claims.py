@@ -169,3 +169,14 @@ def test_figure_chart_rows_are_distinct_and_open_bounds_reach_past_the_top() -> 
 def test_numbers_with_a_unit_count_nothing(text: str) -> None:
     quotes = [claim.quote for claim in claims_in_text(text, "t.txt", MAIN, INCIDENTS)]
     assert not any(q.startswith(("40", "3 ", "80 ", "5 ")) for q in quotes), quotes
+
+
+@pytest.mark.parametrize("text, expected", [
+    # The military's press releases say its kills were "sent to hell".
+    ("Security forces said eight khwarij were sent to hell in the operation.", ("militants_killed", 8)),
+    # Treatment says injured, whether the count has a noun or not.
+    ("Five people were killed and 45 others were undergoing treatment at the hospital.", ("injured", 45)),
+    ("Twelve people were receiving treatment after the blast.", ("injured", 12)),
+])
+def test_figures_from_the_wording_of_press_releases_and_hospitals(text: str, expected: tuple[str, int]) -> None:
+    assert expected in [(c.figure, c.low) for c in claims_in_text(text, "a.txt")]
