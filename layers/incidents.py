@@ -86,7 +86,7 @@ def _checked_layer(frame: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
     if dates.isna().any():
         line = int(dates.isna().to_numpy().nonzero()[0][0]) + 2
         raise CaseError(f"{shown_name(path)} line {line}: date_start must be a date such as 2025-03-11")
-    bad = sorted(set(frame["claim_status"]) - set(CLAIM_STATUSES))
+    bad = sorted(set(frame["claim_status"].unique()) - set(CLAIM_STATUSES))
     if bad:
         raise CaseError(f"{shown_name(path)}: unknown claim_status {bad[0]!r}; known: {', '.join(CLAIM_STATUSES)}")
     # An unclaimed attack must not carry a group's name.

@@ -97,3 +97,18 @@ def test_build_layers_returns_every_layer_in_order() -> None:
     layers = build_layers(places_in_text("Mach and Sibi.", "a.txt"), BUILT_IN)
     assert tuple(layers) == LAYER_NAMES
     assert all(frame.crs.to_epsg() == 4326 for frame in layers.values())
+
+
+def test_numbers_read_plainly_or_checked_agree_and_name_the_bad_line(tmp_path) -> None:
+    import pandas as pd
+    from geo.cases import CaseError
+    from layers._frames import numbers
+
+    path = tmp_path / "incidents.csv"
+    plain = pd.DataFrame({"killed": pd.Series(["0", "3", "12"], dtype="str")})
+    padded = pd.DataFrame({"killed": pd.Series([" 0", "3 ", ""], dtype="str")})
+    assert numbers(plain, "killed", path, 0, kind="Int64").tolist() == [0, 3, 12]
+    assert numbers(padded, "killed", path, 0, kind="Int64").tolist() == [0, 3, pd.NA]
+    for bad, line in ((["1", "nan", "2"], 3), (["1", "2", "inf"], 4), (["-1", "2", "3"], 2), (["1.5", "2", "3"], 2)):
+        with pytest.raises(CaseError, match=f"line {line}: killed"):
+            numbers(pd.DataFrame({"killed": pd.Series(bad, dtype="str")}), "killed", path, 0, kind="Int64")
