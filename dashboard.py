@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+import math
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -150,12 +151,15 @@ def map_window(reported: object, home: tuple[tuple[float, float], int]) -> tuple
     corners, zoom = value.get("bounds") or {}, value.get("zoom")
     try:
         south_west, north_east = corners["_southWest"], corners["_northEast"]
-        bounds = Bounds(float(south_west["lat"]), float(south_west["lng"]), float(north_east["lat"]),
-                        float(north_east["lng"]))
-        return bounds, int(zoom)
-    except (KeyError, TypeError, ValueError):
-        center, home_zoom = home
-        return view_bounds(center, home_zoom), home_zoom
+        edges = [float(south_west["lat"]), float(south_west["lng"]), float(north_east["lat"]), float(north_east["lng"])]
+        level = float(zoom)
+        # What the browser reports is not trusted: a zoom of 1e300 would make a grid of 2**1e300 cells.
+        if all(math.isfinite(value) for value in (*edges, level)) and 0 <= level <= webmap.MAX_ZOOM:
+            return Bounds(*edges), int(level)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        pass
+    center, home_zoom = home
+    return view_bounds(center, home_zoom), home_zoom
 
 
 def shown_dataset(source: datasets_panel.IncidentSource, incidents_path: Path, total: int

@@ -233,6 +233,8 @@ def _bare_figure(sentence: str, quantity: Quantity) -> str:
     after = _BARE_AFTER.match(sentence, quantity.end, quantity.end + _NEAR_WORDS)
     if not after:
         return ""
+    if after.group("treated") and re.match(r"\s+of\s+(?:them|whom)\b", sentence[quantity.end:], re.I):
+        return ""  # "Ten were injured; 4 of them are under treatment": a part, not another figure
     if after.group("injuries") or after.group("treated"):
         return "injured"  # "45 others were undergoing treatment"
     return BARE_EVENT[after.group("event").lower()]

@@ -80,7 +80,7 @@ for _event, _words in {
 EVENT_PHRASES = [(re.compile(p, re.I), e) for p, e in (
     # "sent to hell": the military's press releases on militants it killed.
     (r"\bshot dead\b|\bfatally shot\b|\bgunned down\b|\blost their lives\b|\bembraced martyrdom\b"
-     r"|\bsent to hell\b", "killed"),
+     r"|(?<!will be )(?<!would be )(?<!to be )(?<!shall be )\bsent to hell\b", "killed"),
     (r"\b(?:undergoing|receiving|under) (?:medical )?treatment\b|\bbeing treated\b", "injured"),
     (r"\btaken into custody\b", "arrested"),
     (r"\battack(?:ed)? by\b|\ba group of\b|\bopened fire\b|\btook part\b", "attacked"),

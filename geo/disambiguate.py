@@ -24,6 +24,9 @@ from .spelling import fold, skeleton
 DEFAULT_FOCUS_COUNTRY = HOME_COUNTRY
 #: Foreign places smaller than this need their country named in the article.
 FOREIGN_CITY_POPULATION = 1_000_000
+#: Capitals this large need not ("talks in Doha"); "Victoria" in a report from Quetta is
+#: a person, not the capital of the Seychelles.
+CAPITAL_POPULATION = 100_000
 _ADMIN_KINDS = {"province", "region", "district"}
 _AREA_KINDS = ("country", "province", "region", "water")
 # Without a qualifier a bare name usually means the settlement; a district or
@@ -36,13 +39,21 @@ def focus_country(candidates: list[Candidate], default: str = DEFAULT_FOCUS_COUN
     """The country most of the article's mentions most likely lie in."""
     votes: Counter[str] = Counter()
     for candidate in candidates:
-        countries = {e.country for e in candidate.entries if e.country}
+        countries = sorted({e.country for e in candidate.entries if e.country})
+        if len(countries) > 1:
+            # A state or province abroad votes only when its name is no one else's
+            # ("Texas"), not as one more namesake ("Gaza" province of Mozambique).
+            countries = sorted({e.country for e in candidate.entries
+                                if e.country and (e.curated or e.kind not in _ADMIN_KINDS)})
         for country in countries:
             votes[country] += 1 / len(countries)
     if not votes:
         return default
-    best, score = votes.most_common(1)[0]
-    return best if score > votes.get(default, 0) else default
+    # Ties go to the default country, then to the first code: the same answer in every process.
+    best = min(votes, key=lambda country: (-votes[country], country != default, country))
+    # A country needs at least one name that is only its own: "Victoria" alone, a town
+    # in eight countries, points at none of them.
+    return best if votes[best] > votes.get(default, 0) and votes[best] >= 1 else default
 
 
 def _anchor(candidates: list[Candidate], focus: str) -> tuple[float, float] | None:
@@ -94,9 +105,10 @@ def _foreign_out_of_context(entry: GazetteerEntry, home: str, focus: str, countr
     if entry.kind in _ADMIN_KINDS and not entry.curated:
         # The states and provinces of every country: "Guerrero" is a surname, "Plateau"
         # a word, until the report names the country or calls it a state ("Benue State");
-        # "the Tanga area of Qila Saifullah" is no province of Tanzania.
-        return qualifier != entry.kind
-    if entry.kind in _AREA_KINDS or entry.capital:
+        # "the Tanga area of Qila Saifullah" is no province of Tanzania. "District" is
+        # everyday in this region's reporting: "Shaki district" is not Azerbaijan's.
+        return entry.kind == "district" or qualifier != entry.kind
+    if entry.kind in _AREA_KINDS or entry.capital and entry.population >= CAPITAL_POPULATION:
         return False
     # A mosque or hospital named after a holy city ("Madina mosque") is local, however
     # large the city it is named after.
@@ -277,9 +289,10 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
         if len(c.entries) == 1 and c.entries[0].kind == "country"}
     def in_context(c: Candidate) -> list[GazetteerEntry]:
         # "Gaza" in a report on Israel is the Gaza Strip the overlay knows, not Gaza city
-        # of a country the report never names.
-        return [e for e in c.entries if not _foreign_out_of_context(
-            e, default_country, focus, named, c.names_facility, c.mention.qualifier)] or list(c.entries)
+        # of a country the report never names; a name with no reading in the report's
+        # countries is chosen among all, and dropped below if that one is out of context.
+        return [e for e in c.entries if e.country in ("", default_country, focus) or e.country in named
+                or e.curated and e.kind in _AREA_KINDS] or list(c.entries)
 
     # "Jhang district" is better placed at Jhang City than at Jhang Sadr (see below).
     chosen = []

@@ -52,13 +52,15 @@ class Deferred:
     __slots__ = ("make", "entry")
 
     def __init__(self, make: Callable[[], GazetteerEntry]):
-        self.make: Callable[[], GazetteerEntry] | None = make
+        self.make = make
         self.entry: GazetteerEntry | None = None
 
     def resolve(self) -> GazetteerEntry:
-        if self.entry is None:
-            self.entry, self.make = self.make(), None
-        return self.entry
+        entry = self.entry
+        if entry is None:
+            # Two sessions' threads may both make it: equal entries, either one kept.
+            entry = self.entry = self.make()
+        return entry
 
 
 _Indexed = GazetteerEntry | Deferred

@@ -337,6 +337,7 @@ def _is_organisation(run: list[_Token], article: _Article) -> bool:
                 and article.whole_name(run[:heads[0]]))
 
 
+_SETTLEMENT_KINDS = ("city", "town", "village")
 _PUBLICATION_HEADS = frozenset({"times", "voice", "tribune", "herald", "daily"})
 
 
@@ -405,8 +406,10 @@ def _acceptable(tokens: list[_Token], idx: int, length: int, qualifier: str, art
     if not any(e.country in _HOME_COUNTRIES for e in entries):
         # Towns far away named like an English word ("Police" in Poland) or like an
         # acronym ("BLA": Bla in Mali) need a word before them that makes them places.
-        if _is_acronym_of_another_name(word, entries) or (
-                word.lower in ENGLISH_WORDS and not qualifier and not _after_locative(tokens, idx)):
+        placed_by_context = _after_locative(tokens, idx) or (
+            _is_dateline(word, article) and _DATELINE_END.match(article.text, word.end) is not None)
+        if not placed_by_context and (_is_acronym_of_another_name(word, entries)
+                                      or word.lower in ENGLISH_WORDS and not qualifier):
             return False
     if word.lower in GIVEN_NAMES and not qualifier:
         return False
@@ -640,10 +643,13 @@ def _stretch_candidates(tokens: list[_Token], start: int, stop: int, sentence: t
         if any(i not in covered and not _explained(tokens[i], i, article) for i in range(lo, hi)):
             # "Mianwali Training Air Base": a facility named after the place it stands in
             # keeps that place; the words after it are the facility's name.
-            first = next((end for begin, end in spans if begin == lo), None)
-            # A road is named after where it goes ("Quetta National Highway" near Qila Saifullah).
-            named_after = (first is not None and tokens[hi - 1].lower in FACILITY_WORDS
-                           and tokens[hi - 1].lower not in STREET_WORDS)
+            at = next((k for k, (begin, _) in enumerate(spans) if begin == lo), None)
+            first = spans[at][1] if at is not None else lo
+            # Only a town's name: "Bolan Medical Complex" stands in Quetta, not in Bolan
+            # district; a road is named after where it goes ("Quetta National Highway").
+            named_after = (at is not None and tokens[hi - 1].lower in FACILITY_WORDS
+                           and tokens[hi - 1].lower not in STREET_WORDS
+                           and any(e.kind in _SETTLEMENT_KINDS for e in found[at].entries))
             doubtful.update(range(first if named_after else lo, hi))
     return [c for c, (lo, hi) in zip(found, spans) if not doubtful.intersection(range(lo, hi))]
 
@@ -1007,8 +1013,8 @@ def _district_for_town(candidate: Candidate, found: list[Candidate], starts: lis
     name; "Sindh's Khairpur district": the gazetteer's Khairpur is another town), when the
     province named with it holds one or, without a province, it lies near the report's
     other places. A district's own town stands for it, as elsewhere ("Jhang district")."""
-    if any(e.kind in ("district", "province", "region") for e in candidate.entries):
-        return None
+    if any(e.kind in ("district", "province", "region") for e in candidate.entries) and not _only_abroad(candidate):
+        return None  # a district abroad ("Shaki", Azerbaijan) gives way to the table's (Shaki, Badakhshan)
     containers = _containers_after(found, starts, end, article)
     district = district_named_in(article.text[candidate.mention.start:candidate.mention.end], containers, points)
     if district is None or any(haversine_km(e.lat, e.lon, district.lat, district.lon) <= _SAME_SPOT_KM

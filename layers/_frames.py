@@ -40,6 +40,9 @@ def read_csv(path: Path, required: Sequence[str] = ()) -> pd.DataFrame:
     missing = [column for column in required if column not in columns]
     if missing:
         raise CaseError(f"{shown_name(path)}: no {missing[0]!r} column; it needs {', '.join(required)}")
+    repeated = [column for number, column in enumerate(columns) if column in columns[:number]]
+    if repeated:
+        raise CaseError(f"{shown_name(path)}: the column {repeated[0]!r} is there twice; keep one")
     for number, row in zip(lines, rows):
         if None in row or any(value is None for value in row.values()):
             raise CaseError(f"{shown_name(path)} line {number}: not as many cells as there are columns")
@@ -75,12 +78,18 @@ def numbers(frame: pd.DataFrame, column: str, path: Path, low: float = float("-i
     return values.astype("float64" if kind == "float" else kind)
 
 
+_PLAIN_NUMBER = r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*"
+
+
 def _plain_numbers(column: pd.Series) -> pd.Series | None:
     """``column`` as floats when every cell is a plain number, else None.
 
     The cast runs in compiled code (a million cells in milliseconds) and fails on any
     empty, padded or odd cell; those columns take the checked way, which names the line.
     """
+    # Python's float() also takes "1_000" and other scripts' digits, which the checked way refuses.
+    if not column.str.fullmatch(_PLAIN_NUMBER).all():
+        return None
     try:
         return column.astype("float64")
     except (ValueError, TypeError):

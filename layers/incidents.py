@@ -71,7 +71,9 @@ def _quick_read(path: Path) -> pd.DataFrame | None:
     except Exception:  # noqa: BLE001 - any trouble: the checked reader says what it is
         return None
     columns = list(frame.columns)
-    if (len(set(columns)) != len(columns) or any(column not in columns for column in REQUIRED_COLUMNS)
+    # pandas renames a repeated column "x.1": the checked reader reports the repeat.
+    renamed = any(column.rsplit(".", 1)[0] in columns for column in columns if "." in column)
+    if (renamed or any(column not in columns for column in REQUIRED_COLUMNS)
             or frame.isna().any().any() or (frame["sources"].str.strip() == "").any()):
         return None
     return frame

@@ -180,3 +180,11 @@ def test_numbers_with_a_unit_count_nothing(text: str) -> None:
 ])
 def test_figures_from_the_wording_of_press_releases_and_hospitals(text: str, expected: tuple[str, int]) -> None:
     assert expected in [(c.figure, c.low) for c in claims_in_text(text, "a.txt")]
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Ten people were injured; 4 of them are under treatment while six were discharged.", ("injured", 4)),
+    ("The minister said 30 terrorists will be sent to hell soon.", ("militants_killed", 30)),
+])
+def test_a_part_of_a_count_or_a_threat_is_no_figure(text: str, absent: tuple[str, int]) -> None:
+    assert absent not in [(c.figure, c.low) for c in claims_in_text(text, "a.txt")]

@@ -112,3 +112,27 @@ def test_numbers_read_plainly_or_checked_agree_and_name_the_bad_line(tmp_path) -
     for bad, line in ((["1", "nan", "2"], 3), (["1", "2", "inf"], 4), (["-1", "2", "3"], 2), (["1.5", "2", "3"], 2)):
         with pytest.raises(CaseError, match=f"line {line}: killed"):
             numbers(pd.DataFrame({"killed": pd.Series(bad, dtype="str")}), "killed", path, 0, kind="Int64")
+
+
+def test_numbers_the_checked_way_refuses_are_refused_whichever_way_is_taken(tmp_path) -> None:
+    import pandas as pd
+    from geo.cases import CaseError
+    from layers._frames import numbers
+
+    path = tmp_path / "incidents.csv"
+    for cells in (["1_000", "2"], ["1_000", ""], ["١٢", "2"], ["１２", "2"]):
+        with pytest.raises(CaseError, match="line 2: killed"):
+            numbers(pd.DataFrame({"killed": pd.Series(cells, dtype="str")}), "killed", path, 0, kind="Int64")
+
+
+def test_a_repeated_column_of_an_incidents_file_is_one_line(tmp_path) -> None:
+    from geo.cases import CaseError
+    from layers.incidents import incidents_layer
+
+    path = tmp_path / "incidents.csv"
+    header = ("id,date_start,date_end,place,admin1,lat,lon,precision_km,killed_low,killed_high,injured_low,"
+              "injured_high,claimed_by,claim_status,target,summary,casualty_notes,sources,killed_low")
+    path.write_text(header + "\nx1,2024-01-01,2024-01-01,P,A,30,67,5,1,1,0,0,,unclaimed,t,s,,src,9\n",
+                    encoding="utf-8")
+    with pytest.raises(CaseError, match="killed_low"):
+        incidents_layer(path)

@@ -100,3 +100,14 @@ def test_months_and_days_come_from_the_layers(many):
     months, days = incident_months(many), day_numbers(many)
     assert months.iloc[0] == many["date_start"].iloc[0][:7]
     assert np.all(days.to_numpy() >= 0)
+
+
+@pytest.mark.parametrize("zoom", [float("inf"), float("nan"), 1e300, 10**9, -3, 60, "ten", None])
+def test_a_view_the_browser_reports_out_of_range_opens_the_home_view(zoom) -> None:
+    import dashboard
+
+    home = ((30.0, 67.0), 6)
+    corners = {"_southWest": {"lat": 25.0, "lng": 60.0}, "_northEast": {"lat": 35.0, "lng": 75.0}}
+    bounds, level = dashboard.map_window({"bounds": corners, "zoom": zoom}, home)
+    assert level == 6 and bounds == dashboard.view_bounds(*home)
+    assert dashboard.map_window({"bounds": corners, "zoom": 9}, home)[1] == 9

@@ -62,3 +62,23 @@ def test_a_name_with_a_reading_in_the_reports_countries_takes_it() -> None:
 def test_a_newspaper_named_after_a_country_does_not_name_it() -> None:
     found = _places("Kunduz: Suicide bomber kills 100 in northern Afghanistan mosque - Times of India")
     assert "India" not in found and "Kunduz" in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A dateline or a word after "to" places a short capital city written in capitals.
+    ("DOHA: The Taliban and US negotiators met again on Saturday.", {"Doha"}),
+    ("KABUL: Delegates travelled to DOHA for talks.", {"Kabul", "Doha"}),
+    # A hospital named after a district stands in the city, not the district.
+    ("QUETTA: The injured were shifted to Bolan Medical Complex, doctors said.", {"Quetta"}),
+    # A person named like a small capital abroad is not that capital.
+    ("QUETTA: Police said the suspect, Victoria, was held in Quetta.", {"Quetta"}),
+    # A district abroad of the same name gives way to the one in the province named.
+    ("FAIZABAD: Taliban fighters attacked a checkpoint in Shaki district of Badakhshan province.",
+     {"Fayzabad", "Shaki", "Badakhshan"}),
+    # A town in eight countries, and nothing else, points at none of them.
+    ("Gunmen attacked a bus in Victoria on Monday.", set()),
+])
+def test_readings_from_a_review(text: str, expected: set[str]) -> None:
+    found = places_in_text(text, "a.txt")
+    assert {p.entry.name for p in found} == expected
+    assert all(p.entry.country == "AF" for p in found if p.entry.name == "Shaki")
