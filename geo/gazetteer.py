@@ -307,8 +307,7 @@ def _slug(text: str) -> str:
 
 def overlay_entries(path: Path = OVERLAY_CSV) -> list[GazetteerEntry]:
     """Read the curated overlay CSV into entries (every row must have a source)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = _csv_rows(path)
     entries = []
     for number, row in enumerate(rows, start=2):
         if None in row:
@@ -334,9 +333,12 @@ def overlay_entries(path: Path = OVERLAY_CSV) -> list[GazetteerEntry]:
     return entries
 
 
-def _country_entries(path: Path) -> list[GazetteerEntry]:
+def _csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+        return list(csv.DictReader(fh))
+
+
+def _country_entries(path: Path) -> list[GazetteerEntry]:
     return [GazetteerEntry(
         name=row["name"],
         kind="country",
@@ -348,12 +350,10 @@ def _country_entries(path: Path) -> list[GazetteerEntry]:
         population=int(row["population"]),
         alternate_names=_split_names(row["alternate_names"]),
         uid=f"naturalearth:{row['ne_id']}",
-    ) for row in rows]
+    ) for row in _csv_rows(path)]
 
 
 def _admin1_entries(path: Path) -> list[GazetteerEntry]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
     return [GazetteerEntry(
         name=row["name"],
         kind=row["kind"],
@@ -366,7 +366,7 @@ def _admin1_entries(path: Path) -> list[GazetteerEntry]:
         estimate=True,
         method=ADMIN1_METHOD,
         uid=f"csc:{row['state_id']}",
-    ) for row in rows]
+    ) for row in _csv_rows(path)]
 
 
 def load_gazetteer(geonames_csv: Path = GEONAMES_CSV, overlay_csv: Path = OVERLAY_CSV,

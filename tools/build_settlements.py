@@ -39,6 +39,8 @@ from typing import Iterator
 import shapely
 import shapely.geometry
 
+from layers.export import replace_file  # the old file or the new one, never a part
+
 #: Place types kept, and what the table calls them.
 PLACE_TYPES = {"locality": "locality", "neighbourhood": "neighbourhood", "county": "district",
                "region": "province"}
@@ -183,9 +185,7 @@ def write_table(rows: list[tuple[str, ...]], out: Path) -> None:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as fh:
         fh.write(text.encode("utf-8"))
-    temporary = out.with_name(f".{out.name}.tmp")
-    temporary.write_bytes(buffer.getvalue())
-    temporary.replace(out)
+    replace_file(out, buffer.getvalue())
 
 
 def area_features(all_records: list[Record]) -> list[dict]:
@@ -216,9 +216,7 @@ def write_areas(features: list[dict], out: Path) -> None:
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as fh:
         fh.write(text.encode("utf-8"))
-    temporary = out.with_name(f".{out.name}.tmp")
-    temporary.write_bytes(buffer.getvalue())
-    temporary.replace(out)
+    replace_file(out, buffer.getvalue())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,8 @@ import pyarrow.csv as pa_csv
 
 from geo.cases import CaseError
 
+from ..export import io_reason
+
 #: Encodings tried in turn: UTF-8 (a byte-order mark is dropped), then Windows-1252, in
 #: which older GTD CSV copies are saved.
 _ENCODINGS = ("utf-8", "cp1252")
@@ -55,7 +57,7 @@ def _bytes(path: Path, name: str) -> bytes:
     except FileNotFoundError:
         raise DatasetError(f"{name}: no such file; give the path of the exported CSV file") from None
     except OSError as error:
-        raise DatasetError(f"{name}: cannot be read ({error.strerror or type(error).__name__})") from None
+        raise DatasetError(f"{name}: cannot be read ({io_reason(error)})") from None
     if b"\x00" in data[:1 << 16]:
         raise DatasetError(f"{name}: not a CSV file (binary data); export the dataset as CSV")
     return data.removeprefix(_BOM)
