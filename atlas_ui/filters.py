@@ -13,6 +13,8 @@ from typing import Collection, Iterable, Mapping, Sequence
 import geopandas as gpd
 import pandas as pd
 
+from layers.incident_dates import first_and_last_days
+
 #: Map layers a user can switch, in drawing order, with the names shown to people.
 LAYER_LABELS: dict[str, str] = {
     "areas": "Districts and provinces named",
@@ -68,17 +70,9 @@ class FilterOptions:
     has_tolls: bool  # whether any incident has a death toll
 
 
-def incident_dates(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """First and last day of every incident (an incident may span days: 2022-02-02/03)."""
-    start = pd.to_datetime(frame["date_start"], errors="coerce")
-    end = pd.to_datetime(frame["date_end"].where(frame["date_end"].astype(str).str.strip() != "",
-                                                 frame["date_start"]), errors="coerce")
-    return start, end.fillna(start)
-
-
 def date_bounds(frame: pd.DataFrame) -> tuple[date, date]:
     """The earliest start and latest end date of ``frame``'s incidents."""
-    start, end = incident_dates(frame)
+    start, end = first_and_last_days(frame)
     return start.min().date(), end.max().date()
 
 
@@ -141,7 +135,7 @@ def filter_incidents(frame: gpd.GeoDataFrame, rule: IncidentFilter) -> gpd.GeoDa
     stays in with a threshold of 10; an incident with no figure only passes a threshold of 0.
     An incident whose distance is unknown (the case has no site) fails a distance limit.
     """
-    start, end = incident_dates(frame)
+    start, end = first_and_last_days(frame)
     keep = frame["claim_status"].isin(rule.statuses)
     if rule.start is not None:
         keep &= end >= pd.Timestamp(rule.start)
@@ -178,13 +172,17 @@ def timeline_frame(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["month", "claim_status", "incidents", "killed"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    start, _ = incident_dates(frame)
-    grouped = pd.DataFrame({
-        "month": start.dt.to_period("M").dt.to_timestamp(),
-        "claim_status": frame["claim_status"].map(CLAIM_LABELS).fillna(frame["claim_status"]),
+    start, _ = first_and_last_days(frame)
+    # Counted first and labelled after: the labels are mapped over a few hundred rows, not every incident.
+    counted = pd.DataFrame({
+        "month": pd.Series(start.to_numpy().astype("datetime64[M]").astype("datetime64[s]"), index=frame.index),
+        "claim_status": frame["claim_status"],
         "killed": highest_killed(frame).fillna(0).astype(int),
     }).groupby(["month", "claim_status"], as_index=False).agg(
         incidents=("killed", "size"), killed=("killed", "sum"))
+    counted["claim_status"] = counted["claim_status"].map(CLAIM_LABELS).fillna(counted["claim_status"])
+    grouped = counted.groupby(["month", "claim_status"], as_index=False).agg(
+        incidents=("incidents", "sum"), killed=("killed", "sum"))
     return grouped[columns]
 
 

@@ -6,9 +6,15 @@ from pathlib import Path
 from typing import Sequence
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
 
 from geo.cases import CaseError
+
+from ._threads import by_parts
 
 WGS84 = "EPSG:4326"
 
@@ -59,16 +65,20 @@ def numbers(frame: pd.DataFrame, column: str, path: Path, low: float = float("-i
     """``column`` as numbers from ``low`` to ``high``: ``"float"`` needs every cell, while
     ``"Int64"`` and ``"Float64"`` leave empty cells missing. :class:`CaseError` names the
     first bad line."""
-    values = _plain_numbers(frame[column])
-    if values is not None:
+    if pd.api.types.is_float_dtype(frame[column]):  # read as numbers already: NaN is an empty cell
+        values = frame[column]
+        bad = values.isna() if kind == "float" else pd.Series(False, index=values.index)
+    elif (values := _plain_numbers(frame[column])) is not None:
         bad = values.isna()  # "nan" is no number; every cell holds something here
     else:
         text = frame[column].str.strip()
         values = pd.to_numeric(text.where(text != ""), errors="coerce")
         bad = values.isna() if kind == "float" else (values.isna() & (text != ""))
-    bad |= (values < low) | (values > high) | values.isin([float("inf"), float("-inf")])
-    if kind == "Int64":
-        bad |= values.notna() & (values % 1 != 0)
+    array = values.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):  # NaN compares false: empty cells were judged above
+        bad |= (array < low) | (array > high) | np.isinf(array)
+        if kind == "Int64":
+            bad |= np.isfinite(array) & (array != np.floor(array))
     if bad.any():
         position = int(bad.to_numpy().nonzero()[0][0])
         line = frame.attrs.get("lines", [])[position] if position < len(frame.attrs.get("lines", [])) else position + 2
@@ -78,22 +88,30 @@ def numbers(frame: pd.DataFrame, column: str, path: Path, low: float = float("-i
     return values.astype("float64" if kind == "float" else kind)
 
 
-_PLAIN_NUMBER = r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*"
+# In RE2's syntax: its ``\s`` is ASCII only, so a cell padded with other spaces takes the
+# checked way, which names its line when it is refused.
+_PLAIN_NUMBER = r"^\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$"
 
 
 def _plain_numbers(column: pd.Series) -> pd.Series | None:
     """``column`` as floats when every cell is a plain number, else None.
 
-    The cast runs in compiled code (a million cells in milliseconds) and fails on any
-    empty, padded or odd cell; those columns take the checked way, which names the line.
+    Match and cast run in Arrow's compiled code (a million cells in milliseconds) and
+    fail on any empty or odd cell; those columns take the checked way, which
+    names the line.
     """
+    try:
+        text = pa.array(column.array, type=pa.string())
+    except (pa.ArrowException, TypeError):
+        return None
     # Python's float() also takes "1_000" and other scripts' digits, which the checked way refuses.
-    if not column.str.fullmatch(_PLAIN_NUMBER).all():
+    if text.null_count or not pc.all(pc.match_substring_regex(text, _PLAIN_NUMBER)).as_py():
         return None
     try:
-        return column.astype("float64")
-    except (ValueError, TypeError):
+        values = pc.cast(pc.utf8_trim_whitespace(text), pa.float64())
+    except pa.ArrowException:
         return None
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=column.index, name=column.name)
 
 
 def filled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -103,10 +121,33 @@ def filled(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 def points_frame(frame: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
     """A WGS84 point GeoDataFrame from a curated frame with ``lat`` and ``lon`` columns."""
-    frame = frame.copy()
+    return point_layer(checked_positions(frame, path))
+
+
+def checked_positions(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``frame`` with ``lat`` and ``lon`` as numbers; :class:`CaseError` names a bad line."""
+    frame = frame.copy(deep=False)  # the new columns are the copy's own (pandas copies on write)
     frame["lat"] = numbers(frame, "lat", path, -90, 90)
     frame["lon"] = numbers(frame, "lon", path, -180, 180)
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84)
+    return frame
+
+
+def point_layer(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A WGS84 point GeoDataFrame from checked numeric ``lat`` and ``lon`` columns."""
+    points = by_parts(shapely.points, frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float))
+    return gpd.GeoDataFrame(frame, geometry=gpd.array.from_shapely(points, crs=WGS84), crs=WGS84)
+
+
+def lon_lat(points: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes of point geometries, NaN where one is missing or empty."""
+    array = points.to_numpy()
+    coordinates = shapely.get_coordinates(array)  # one pass: three times get_x and get_y's speed
+    if len(coordinates) == len(array):
+        return coordinates[:, 0], coordinates[:, 1]
+    lon, lat = np.full(len(array), np.nan), np.full(len(array), np.nan)
+    placed = ~(shapely.is_missing(array) | shapely.is_empty(array))
+    lon[placed], lat[placed] = shapely.get_x(array[placed]), shapely.get_y(array[placed])
+    return lon, lat
 
 
 def yes(series: pd.Series) -> pd.Series:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
+
+from ._frames import lon_lat
 
 #: Web Mercator's last latitude (the map's square world).
 MAX_LAT = 85.05112878
@@ -107,8 +108,7 @@ class IncidentGrid:
     @classmethod
     def of(cls, incidents: gpd.GeoDataFrame) -> IncidentGrid:
         """The grid of an incident frame (WGS84 points; rows without a position are left out)."""
-        points = incidents.geometry.to_numpy()
-        lon, lat = shapely.get_x(points), shapely.get_y(points)
+        lon, lat = lon_lat(incidents.geometry)
         toll = incidents["killed_high"].fillna(incidents["killed_low"]) if len(incidents) else pd.Series([], dtype=float)
         killed = pd.to_numeric(toll, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         placed = np.isfinite(lon) & np.isfinite(lat)
