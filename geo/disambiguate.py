@@ -251,14 +251,70 @@ def _located(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
         if entry.kind in _AREA_KINDS or entry.kind == "district":
             continue  # "India in Kashmir", "Awaran district of Kalat division": not a namesake question
         said_district = candidate.within.qualifier in ("district", "province")
-        if _lies_in(entry, container, said_district):
-            continue  # nothing to correct; other rules (qualifiers) keep deciding
         inside = [e for e in candidate.entries if _lies_in(e, container, said_district)]
+        if _lies_in(entry, container, said_district):
+            nearer = _much_nearer(inside, entry, container)
+            if nearer is not None:
+                located.setdefault(fold(candidate.mention.surface), nearer)
+            continue  # nothing to correct; other rules (qualifiers) keep deciding
         if not inside and not candidate.within_decides:
             continue  # "Earthquake jolts Islamabad, Azad Kashmir": a list, not where Islamabad lies
         best = max(inside, key=lambda e: _score(e, candidate, focus, anchor, home)) if inside else None
         located.setdefault(fold(candidate.mention.surface), best)
     return located
+
+
+def _much_nearer(inside: list[GazetteerEntry], entry: GazetteerEntry,
+                 container: GazetteerEntry) -> GazetteerEntry | None:
+    """A namesake in a province, less than half as far from its centre as ``entry``, when
+    neither names its province: the world's towns do not, and a state's radius is only a
+    rough one ("Springfield, Illinois" is not the larger Springfield of Missouri, 460 km
+    off Illinois' centre and still inside twice its radius)."""
+    if container.kind != "province" or entry.admin1:
+        return None
+    towns = [e for e in inside if not e.admin1 and e.kind not in _AREA_KINDS and e.kind != "district"]
+    if len(towns) < 2:
+        return None
+    nearest = min(towns, key=lambda e: haversine_km(e.lat, e.lon, container.lat, container.lon))
+    far = haversine_km(entry.lat, entry.lon, container.lat, container.lon)
+    return nearest if haversine_km(nearest.lat, nearest.lon, container.lat, container.lon) < far / 2 else None
+
+
+def _holds(container: GazetteerEntry, entry: GazetteerEntry) -> bool:
+    """Whether ``entry`` may lie in ``container`` read as a country or an admin area."""
+    if container.kind == "country":
+        return entry.kind != "country" and entry.country == container.country
+    return container.kind in _ADMIN_KINDS and entry.kind not in _AREA_KINDS and _lies_in(entry, container)
+
+
+def _containers_that_hold(chosen: list[tuple[Candidate, GazetteerEntry]], focus: str,
+                          anchor: tuple[float, float] | None, home: str,
+                          ) -> tuple[list[tuple[Candidate, GazetteerEntry]], dict[str, GazetteerEntry]]:
+    """Read a container as the one of its senses that holds the place said to lie in it.
+
+    "Atlanta, Georgia" is the American state, "Tbilisi, Georgia" the country: when the
+    container's chosen sense holds none of the place's senses and another one does, that
+    one is taken. Returns the choices and those containers' senses by folded name, which
+    every bare mention of that name then follows.
+    """
+    index = {(c.mention.start, c.mention.end): number for number, (c, _) in enumerate(chosen)}
+    chosen = list(chosen)
+    holders: dict[str, GazetteerEntry] = {}
+    for candidate, _ in list(chosen):
+        number = index.get((candidate.within.start, candidate.within.end)) if candidate.within else None
+        if number is None or candidate.within_km is not None:
+            continue
+        outer, current = chosen[number]
+        if len(outer.entries) < 2 or any(_holds(current, e) for e in candidate.entries):
+            continue
+        # Not a district: "Mastung, Kalat" keeps the town of Kalat it read.
+        holding = [r for r in outer.entries
+                   if r.kind in ("country", "province") and any(_holds(r, e) for e in candidate.entries)]
+        if holding:
+            best = max(holding, key=lambda r: _score(r, outer, focus, anchor, home))
+            chosen[number] = (outer, best)
+            holders[fold(outer.mention.surface)] = best
+    return chosen, holders
 
 
 def _own_name_elsewhere(candidate: Candidate, preferred: GazetteerEntry) -> bool:
@@ -284,9 +340,10 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
     # Every single-sense place named, areas aside (a dateline's city among them).
     all_points = _PointIndex((fold(c.mention.surface), c.entries[0].lat, c.entries[0].lon) for c in candidates
                              if len(c.entries) == 1 and c.entries[0].kind not in _AREA_KINDS)
+    # A country is named by its own name, whatever towns share it ("Durango, Mexico").
     named = set(countries_named or ()) | {
-        c.entries[0].country for c in candidates
-        if len(c.entries) == 1 and c.entries[0].kind == "country"}
+        e.country for c in candidates for e in c.entries
+        if e.kind == "country" and (len(c.entries) == 1 or _main_name_key(e.name) == fold(c.mention.surface))}
     def in_context(c: Candidate) -> list[GazetteerEntry]:
         # "Gaza" in a report on Israel is the Gaza Strip the overlay knows, not Gaza city
         # of a country the report never names; a name with no reading in the report's
@@ -300,11 +357,14 @@ def choose_entries(candidates: list[Candidate], default_country: str = DEFAULT_F
         readings = in_context(c)
         chosen.append((c, max([e for e in readings if not _settlement_for_an_area(c, e)] or readings,
                               key=lambda e: _score(e, c, focus, anchor, default_country))))
+    chosen, holders = _containers_that_hold(chosen, focus, anchor, default_country)
+    # "Atlanta, Georgia": the state points at its country as naming the country would.
+    named |= {entry.country for entry in holders.values()}
     # Keys of every qualified choice: the surface as written and each name of the entry
     # ("Las Bela district" → Lasbela, Las Bela …), so a bare "Lasbela" later follows it.
     # "area" and "region" say little ("the Washuk region" after "Washuk district"): a
     # stronger qualifier of the same name decides.
-    qualified: dict[str, GazetteerEntry] = {}
+    qualified: dict[str, GazetteerEntry] = dict(holders)
     for c, e in chosen:
         if not c.mention.qualifier:
             continue

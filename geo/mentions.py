@@ -575,13 +575,15 @@ def _link_neighbours(found: list[Candidate], text: str) -> list[Candidate]:
 def _apposition(found: list[Candidate], i: int, text: str) -> bool:
     """Whether "X, Y" at ``found[i]`` says where X lies rather than listing two places.
 
-    Y must be a province or a district (as qualified or known) and must end the list:
-    "in Nasirabad, Balochistan." or "in Turbat, Kech district, gunmen …", not
-    "in Karachi, Quetta and Lahore" or "Sindh, Balochistan and Punjab".
+    Y must be a district (as qualified or known: no town of that name), or may be a
+    province or a country, and must end the list: "in Nasirabad, Balochistan.", "in
+    Turbat, Kech district, gunmen …" or "in Portland, Oregon, police …", not "in Karachi,
+    Quetta and Lahore" or "Sindh, Balochistan and Punjab".
     """
     first, second = found[i], found[i + 1]
     if not (second.mention.qualifier in ("district", "province")
-            or all(e.kind in ("province", "district") for e in second.entries)):
+            or all(e.kind in ("province", "district", "country") for e in second.entries)
+            or any(e.kind in ("province", "country") for e in second.entries)):
         return False
     if i > 0 and text[found[i - 1].mention.end:first.mention.start] in _LIST_GAPS:
         return False

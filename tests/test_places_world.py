@@ -82,3 +82,31 @@ def test_readings_from_a_review(text: str, expected: set[str]) -> None:
     found = places_in_text(text, "a.txt")
     assert {p.entry.name for p in found} == expected
     assert all(p.entry.country == "AF" for p in found if p.entry.name == "Shaki")
+
+
+@pytest.mark.parametrize("text, town, state, country, lat, lon", [
+    # The state, not the country of the same name, holds the city said to lie in it.
+    ("A gunman opened fire in Atlanta, Georgia, on Tuesday, police said.", "Atlanta", "Georgia", "US", 33.75, -84.39),
+    # A town that shares the state's name does not stand for it.
+    ("Two people were shot in Portland, Oregon, overnight.", "Portland", "Oregon", "US", 45.52, -122.68),
+    # Of seven Springfields, the one in the state named.
+    ("Police in Springfield, Illinois said three were killed.", "Springfield", "Illinois", "US", 39.80, -89.64),
+    # Punjab of India, not Pakistan's, holds Amritsar.
+    ("Police in Amritsar, Punjab said two died in the firing.", "Amritsar", "Punjab", "IN", 31.62, 74.88),
+])
+def test_a_city_comma_its_state_reads_the_state_that_holds_it(text, town, state, country, lat, lon) -> None:
+    found = {p.entry.name: p.entry for p in places_in_text(text, "a.txt")}
+    assert haversine_km(found[town].lat, found[town].lon, lat, lon) < 10
+    assert (found[state].kind, found[state].country) == ("province", country)
+
+
+def test_a_city_comma_a_country_keeps_the_country() -> None:
+    found = _places("Two people were shot in Tbilisi, Georgia, on Monday. Georgia's police are searching.")
+    assert found["Tbilisi"][:2] == ("city", "GE") and found["Georgia"][:2] == ("country", "GE")
+
+
+def test_a_country_named_by_its_own_name_points_at_its_towns() -> None:
+    # "Mexico" is also a town of the Philippines and another name of Mexico City.
+    found = _places("A car bomb exploded in Durango, Mexico, killing three.")
+    assert found["Mexico"][:2] == ("country", "MX")
+    assert any(country == "MX" and name != "Mexico" for name, (_, country, *_) in found.items())
