@@ -83,7 +83,7 @@ def _first_run(incidents_csv: Path | None) -> dict:
 def _payload(layers: dict, incidents) -> tuple[int, int]:
     parts = webmap.build_map(layers, incidents, {}, asset_base="/app/static/vendor")
     overlay = next(layer for layer in parts.overlays if layer.key == "incidents")
-    share = len(overlay.rows_json) + len(overlay.compact_json)
+    share = len(overlay.rows_json) + len(overlay.compact_text)
     return len(webmap.standalone_html(parts)), share
 
 

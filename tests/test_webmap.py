@@ -170,7 +170,7 @@ def test_article_text_is_escaped_everywhere_in_the_map(xss_layers):
     # User text travels only as JSON data: no JavaScript template literal (where ${…}
     # would run) is left once the data blobs are taken out.
     for overlay in parts.overlays:
-        page = page.replace(overlay.rows_json, "").replace(overlay.shapes_json, "").replace(overlay.compact_json, "")
+        page = page.replace(overlay.rows_json, "").replace(overlay.shapes_json, "").replace(overlay.compact_text, "")
     assert "`" not in page and "${alert(2)}" not in page
 
 
@@ -256,7 +256,7 @@ def test_hostile_area_names_are_escaped(seed_layers):
     # Nothing of it outside the JSON data (no template literal, no script).
     rest = page
     for layer in parts.overlays:
-        rest = rest.replace(layer.rows_json, "").replace(layer.shapes_json, "").replace(layer.compact_json, "")
+        rest = rest.replace(layer.rows_json, "").replace(layer.shapes_json, "").replace(layer.compact_text, "")
     assert "onerror" not in rest and "${alert(2)}" not in rest
 
 
@@ -317,7 +317,12 @@ def test_many_incidents_are_clustered_and_compact(tmp_path, seed_layers):
     assert overlay.compact["places"][row[3]] == webmap.escape(first["place"])
     assert pd.Timestamp("1970-01-01") + pd.Timedelta(days=row[4]) == pd.Timestamp(first["date_start"])
     # A few hundred bytes per incident would be tens of MB at 100,000.
-    assert len(overlay.compact_json) < 60 * 5_000
+    assert len(overlay.compact_text) < 60 * 5_000
+    # A JavaScript string the browser reads with JSON.parse (a big literal is compiled as code).
+    assert json.loads(json.loads(overlay.compact_text)) == overlay.compact
+    page = webmap.standalone_html(webmap.MapParts(webmap.base_map(ASSETS), [overlay]))
+    assert "<" not in overlay.compact_text and "JSON.parse(" + overlay.compact_text + ")" in page
+    assert f"disableClusteringAtZoom: {webmap.CLUSTER_UNTIL_ZOOM}" in page
     small = webmap.incidents_overlay(incidents.head(300), len(incidents))
     assert small.cluster and small.rows and not small.compact
     seed = webmap.incidents_overlay(seed_layers["incidents"], len(seed_layers["incidents"]))
