@@ -15,7 +15,7 @@ it needs no internet.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 import math
 from datetime import date
 from functools import partial
@@ -127,18 +127,27 @@ def map_parts(build: Callable[[dict[str, bool]], webmap.MapParts], visible: dict
     return parts
 
 
-def incidents_for_map(past_incidents: gpd.GeoDataFrame, total: int, home: tuple[tuple[float, float], int]
+def incidents_for_map(past_incidents: gpd.GeoDataFrame, total: int, home: tuple[tuple[float, float], int],
+                      made_from: tuple[gpd.GeoDataFrame, Hashable]
                       ) -> tuple[Callable[[bool], webmap.AtlasLayer], list[str]]:
     """How the map gets the incidents, and what it reports back.
 
     Up to :data:`cell_layer.SERVER_CELLS_MIN` incidents go to the browser once, as markers
     (it clusters them and filters them by month itself), and the map reports only its
     layer switches. Beyond, the map reports its view too, and each run sends only that
-    view's cells or incidents (:func:`cell_layer.view_overlay`).
+    view's cells or incidents (:func:`cell_layer.view_overlay`). ``made_from``: the
+    frame and the filter the incidents come from; the compact form of many is made once
+    for the server when that frame is the server's.
     """
     if len(past_incidents) <= cell_layer.SERVER_CELLS_MIN:
+        def compact() -> webmap.CompactIncidents | None:
+            if len(past_incidents) <= webmap.DETAIL_LIMIT:
+                return None
+            return memo.per_server("compact", *made_from, lambda: webmap.compact_form(past_incidents))
+
         return (lambda show: memo.per_frame(f"incidents_overlay_{show}", past_incidents, total,
-                                            lambda: webmap.incidents_overlay(past_incidents, total, show)),
+                                            lambda: webmap.incidents_overlay(past_incidents, total, show,
+                                                                             compact=compact() if show else None)),
                 ["selected_layers"])
     grid = memo.per_frame("grid", past_incidents, None, lambda: IncidentGrid.of(past_incidents))
     bounds, zoom = map_window(st.session_state.get(MAP_KEY), home)
@@ -408,7 +417,7 @@ def main() -> None:
                      f"{len(past_incidents):,}")
 
     route_legend = (case.route.legend or case.route.name) if case.has_route else None
-    incident_overlay, returned = incidents_for_map(past_incidents, total, home)
+    incident_overlay, returned = incidents_for_map(past_incidents, total, home, (layers["incidents"], rule))
     parts = map_parts(partial(webmap.build_map, layers, shown_incidents, asset_base=asset_base,
                               online_tiles=state["online_tiles"], generation=state["layers_generation"],
                               view=home, route_legend=route_legend, incident_overlay=incident_overlay), visible)

@@ -393,7 +393,7 @@ class AtlasLayer(RawLayer, folium.FeatureGroup):
 
     def __init__(self, key: str, name: str, *, styles: Sequence[dict] = (),
                  rows: Sequence[Sequence[Any]] = (), shapes: dict | None = None,
-                 compact: dict | None = None, cluster: bool = False, show: bool = True,
+                 compact: CompactIncidents | None = None, cluster: bool = False, show: bool = True,
                  pane: str | None = None, interactive: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self.key = key
@@ -403,15 +403,15 @@ class AtlasLayer(RawLayer, folium.FeatureGroup):
         self.styles = list(styles)
         self.rows = list(rows)
         self.shapes = shapes
-        self.compact = compact
+        self.compact = compact.data if compact else None
         self.cluster = cluster
         self.count = (len(self.rows) + (len(shapes["features"]) if shapes else 0)
-                      + (len(compact["rows"]) if compact else 0))
+                      + (len(compact.data["rows"]) if compact else 0))
         # Serialised once: streamlit-folium renders each element twice.
         self.styles_json = safe_json(self.styles)
         self.rows_json = safe_json(self.rows) if self.rows else "[]"
         self.shapes_json = safe_json(shapes) if shapes else "null"
-        self.compact_text = json.dumps(safe_json(compact) if compact else "null")  # a JavaScript string
+        self.compact_text = compact.text if compact else json.dumps("null")  # a JavaScript string
         self.chunk_ms = CHUNK_MS
         self.cluster_until_zoom = CLUSTER_UNTIL_ZOOM
         self.chunk_delay_ms = CHUNK_DELAY_MS
@@ -1006,6 +1006,22 @@ def incident_popup(incident: Any) -> str:
     return popup_html(incident.place, fields, sources=incident.sources)
 
 
+@dataclass(frozen=True)
+class CompactIncidents:
+    """The compact form of many incidents (:func:`compact_incidents`) and its text as the
+    page reads it: a JavaScript string for ``JSON.parse``. Made once, it can serve every
+    session showing the same incidents."""
+
+    data: dict
+    text: str
+
+
+def compact_form(incidents: gpd.GeoDataFrame) -> CompactIncidents:
+    """``incidents`` in the compact form the map reads (the case's own left in: see :func:`not_the_case`)."""
+    data = compact_incidents(incidents, list(CLAIM_COLORS))
+    return CompactIncidents(data, json.dumps(safe_json(data)))
+
+
 def compact_incidents(incidents: gpd.GeoDataFrame, statuses: Sequence[str]) -> dict:
     """Incidents as integer rows plus tables of escaped place names, months and precisions
     (a few MB for 100,000).
@@ -1047,12 +1063,13 @@ def not_the_case(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def incidents_overlay(incidents: gpd.GeoDataFrame, total: int, show: bool = True,
                       cluster_min: int = CLUSTER_MIN, detail_limit: int = DETAIL_LIMIT,
-                      name: str | None = None) -> AtlasLayer:
+                      name: str | None = None, compact: CompactIncidents | None = None) -> AtlasLayer:
     """Past incidents as circles (colour: claim status, size: deaths); clustered when many.
 
     The case's own incident (``is_case``) is left out: the attack site already shows it.
     Up to ``detail_limit`` incidents carry full popups; beyond that the compact form keeps
-    the map a few MB even for 100,000 incidents.
+    the map a few MB even for 100,000 incidents (``compact``: that form, made before, of
+    these incidents without the case's own).
     """
     incidents = not_the_case(incidents)
     name = name or f"{LAYER_LABELS['incidents']} ({len(incidents):,} of {total:,})"
@@ -1063,7 +1080,7 @@ def incidents_overlay(incidents: gpd.GeoDataFrame, total: int, show: bool = True
               for status in statuses for size in range(len(KILLED_CLASSES))]
     cluster = len(incidents) >= cluster_min
     if len(incidents) > detail_limit:
-        layer = AtlasLayer("incidents", name, styles=styles, compact=compact_incidents(incidents, statuses),
+        layer = AtlasLayer("incidents", name, styles=styles, compact=compact or compact_form(incidents),
                            cluster=cluster)
         months = layer.compact["months"]
     else:

@@ -43,9 +43,7 @@ def incidents_layer(path: Path = INCIDENTS_CSV) -> gpd.GeoDataFrame:
     (``layers.datasets``) wrote from an ACLED, GTD or UCDP export.
     """
     if Path(path).suffix.lower() == ".gpkg":
-        from .datasets import (
-            read_imported,  # imported here: the datasets package reads these columns
-        )
+        from .datasets import read_imported  # imported here: the datasets package reads these columns
 
         return read_imported(path).sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
     state = Path(path).stat()

@@ -111,3 +111,20 @@ def test_a_view_the_browser_reports_out_of_range_opens_the_home_view(zoom) -> No
     bounds, level = dashboard.map_window({"bounds": corners, "zoom": zoom}, home)
     assert level == 6 and bounds == dashboard.view_bounds(*home)
     assert dashboard.map_window({"bounds": corners, "zoom": 9}, home)[1] == 9
+
+
+def test_a_new_session_reuses_the_compact_incidents_another_session_made(tmp_path, monkeypatch):
+    from collections import OrderedDict
+
+    from atlas_ui import memo
+
+    from .dashboard_helpers import ok, started_app
+
+    monkeypatch.setenv("INCIDENT_ATLAS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("INCIDENT_ATLAS_INCIDENTS", str(write_synthetic_incidents(tmp_path / "many.csv", 3_000)))
+    monkeypatch.setattr(memo, "_server", OrderedDict())
+    made, make = [], webmap.compact_form
+    monkeypatch.setattr(webmap, "compact_form", lambda frame: made.append(len(frame)) or make(frame))
+    ok(started_app())
+    ok(started_app())  # another session, same incidents and filters
+    assert len(made) == 1 and made[0] > webmap.DETAIL_LIMIT
