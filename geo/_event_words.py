@@ -80,6 +80,14 @@ STATEMENT_BEFORE = re.compile(
     r"met|meet|meeting|talks|summit|conference|visited|visiting|hearing|court|rally|protest(?:ed|s)?)\s+"
     r"(?:\w+\s+){0,4}(?:in|from|at)\s+" + _TAIL + "$", _I)
 
+# An institution's building as the target, not as where it spoke from: "a suicide bomber
+# targeted the main gate of the Frontier Corps headquarters in Nokkundi".
+TARGETED_BEFORE = re.compile(
+    r"\b(?:attack(?:ed|ing|s)?|target(?:ed|ing)|storm(?:ed|ing)|struck|hit|raid(?:ed|ing)?|bomb(?:ed|ing)|"
+    r"assault(?:ed|ing)?|ambush(?:ed)?|besieg(?:ed|ing)|overr?an|blew\s+up|rammed|set\s+(?:on\s+)?fire)\b"
+    r"[^.,;:!?]{0,80}?\b(?:headquarters|court|ministry|administration|compound|complex|offices?)\s+"
+    r"(?:\w+\s+){0,2}(?:in|at)\s+" + _TAIL + "$", _I)
+
 # Who wrote the report, and from where: "Rasool Dawar in Peshawar contributed to this report".
 BYLINE = re.compile(r"\b(?:contributed\s+to\s+(?:this|the)\s+report|reported\s+from|reporting\s+by|"
                     r"writing\s+by|editing\s+by|additional\s+reporting|(?:press|news)\s+writers?|"

@@ -260,6 +260,8 @@ def _role(text: str, start: int, end: int, sentence: tuple[int, int]) -> str:
               ("statement", words.STATEMENT_BEFORE, words.STATEMENT_AFTER))
     for role, before, after in checks:
         if before.search(text, lo, start) or (after is not None and after.match(text, end, hi)):
+            if role == "statement" and words.TARGETED_BEFORE.search(text, lo, start):
+                return ""  # the building attacked, not where its people spoke from
             return role
     if words.HOME_AFTER.match(text, end, hi):
         return "home"

@@ -283,10 +283,16 @@ _NAMED_AS = re.compile(r"\b(?:[Ii]dentified|[Nn]amed|[Ii]ntroduced)\s+as\s+(?:(?
                        r"(?:\s*,\s*(?:and\s+)?|\s+and\s+))*$")
 
 
+# "son of", "daughter of", "wife of", "widow of" and the police's "s/o", "d/o", "w/o".
+_KIN_OF = re.compile(r"(?:\b(?:[Ss]on|[Dd]aughter|[Ww]ife|[Ww]idow)\s+of|\b[SsDdWw]/[Oo]\.?)\s+$")
+
+
 def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, article: _Article) -> bool:
     words = [t for t in run if t.lower not in NAME_CONNECTORS]
     if before is not None and before.lower == "alias":
         return True  # "Shani alias Kana", "Rashid alias Kohat": a nickname, even a town's name
+    if _KIN_OF.search(article.text, max(0, run[0].start - 16), run[0].start):
+        return True  # "Munir (son of Makhan)", "Ali s/o Akbar": a father's name
     if article.names_people_as and _NAMED_AS.search(article.text, max(0, run[0].start - 120), run[0].start):
         return True
     if article.whole_name(run):
@@ -303,6 +309,19 @@ def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, a
     return " ".join(t.lower for t in words) in article.person_words
 
 
+def _remember_name_after_titles(tokens: list[_Token], start: int, stop: int, article: _Article) -> None:
+    """Keep the name after the titles at ``start`` ("Deputy Commissioner Habibullah
+    Musakhel"), and its surname, as a person's: "DC Musakhel" later is that man, not the
+    district."""
+    lead = start
+    while lead < stop and (tokens[lead].lower in PERSON_CUES or tokens[lead].lower in PORTFOLIO_WORDS):
+        lead += 1
+    name = tokens[lead:stop]
+    if len(name) >= 2:
+        article.person_words.add(" ".join(t.lower for t in name))
+        article.person_words.add(name[-1].lower)
+
+
 def _office_place(tokens: list[_Token], start: int, stop: int, article: _Article) -> int | None:
     """Where a place name starts after leading titles ("SDPO Taunsa", "Deputy Commissioner Panjgur").
 
@@ -317,6 +336,8 @@ def _office_place(tokens: list[_Token], start: int, stop: int, article: _Article
     if lead == stop or tokens[lead].lower in GIVEN_NAMES:
         return None
     place = tokens[lead:stop]
+    if " ".join(t.lower for t in place) in article.person_words:
+        return None  # the report named a person so before (see _remember_name_after_titles)
     # These are Pakistani offices ("AC Milan" is a football club, not Milan's commissioner).
     if not any(e.country in HOME_COUNTRIES for e in article.gazetteer.exact(_lookup_name(place))):
         return None
@@ -363,9 +384,10 @@ _LIST_REACH = 12    # words of a list read back to the plural word that heads it
 
 
 def _qualifier_before(tokens: list[_Token], start: int) -> str:
-    # "the province of Balochistan", "the city of Quetta"
+    # "the province of Balochistan", "the city of Quetta", "the northern province of Samangan"
     if (start >= 3 and tokens[start - 1].lower == "of" and tokens[start - 2].lower in QUALIFIER_KINDS
-            and tokens[start - 3].lower == "the"):
+            and (tokens[start - 3].lower == "the" or start >= 4 and tokens[start - 4].lower == "the"
+                 and not tokens[start - 3].capitalised and tokens[start - 3].lower.isalpha())):
         return QUALIFIER_KINDS[tokens[start - 2].lower]
     # "in provinces like Khost, Paktia and Paktika": every name of the list is a province.
     k = start - 1
@@ -725,6 +747,8 @@ def _person_tokens(tokens: list[_Token], r_start: int, r_end: int, article: _Art
             # them is the office's district and stays a place.
             office = _office_place(tokens, title, j, article)
             people.update(range(title, j if office is None else office))
+            if office is None:
+                _remember_name_after_titles(tokens, title, j, article)
             j = title
         elif title is None and not article.whole_name(tokens[i:j]):
             # "a trader from Quetta Muhammad Ali": a known place, then a given name

@@ -56,6 +56,17 @@ def test_the_site_beats_the_hospital_and_where_the_wounded_were_taken(gazetteer)
     assert found[1].score < 0.2 * found[0].score
 
 
+def test_headquarters_attacked_are_the_site_not_where_a_statement_came_from(gazetteer) -> None:
+    text = ("Security forces in Balochistan province repulsed an attack on Sunday. A suicide bomber "
+            "targeted the main gate of the Frontier Corps headquarters in Dalbandin, officials said. "
+            "The Balochistan government condemned the attack.")
+    assert _best(text, gazetteer).label == "Dalbandin"
+    # Where the headquarters only speak from, the place stays a statement's.
+    said = ("A blast killed two soldiers in Turbat on Sunday, officials at the military's headquarters "
+            "in Rawalpindi said.")
+    assert _best(said, gazetteer).label == "Turbat"
+
+
 def test_the_site_beats_where_the_bus_was_heading(gazetteer) -> None:
     found = site_candidates([_report("r.txt", "Militants opened fire near Kalat on a bus heading to "
                                      "Lahore, killing six passengers.", gazetteer)])

@@ -530,3 +530,24 @@ def test_a_name_with_a_romance_particle_is_one_name() -> None:
 
 def test_a_road_is_named_after_where_it_goes() -> None:
     assert "Quetta" not in names("Gunmen opened fire near the Quetta National Highway in Qila Saifullah.")
+
+
+def test_a_name_a_report_gave_a_person_stays_that_person_after_a_title() -> None:
+    text = ("Kalat Deputy Commissioner Rashid Khuzdar said the highway was blocked for hours. "
+            "DC Khuzdar said the attackers fled towards the hills.")
+    assert "Khuzdar" not in {m.surface for p in places_in_text(text, "a.txt") for m in p.mentions}
+    # Alone, "DC Khuzdar" is the deputy commissioner of Khuzdar district.
+    assert "Khuzdar" in {m.surface for p in places_in_text("DC Khuzdar said the road was reopened.", "a.txt")
+                         for m in p.mentions}
+
+
+@pytest.mark.parametrize("text", ["He was sheltered by Karim (son of Mastung) at his house.",
+                                  "Police arrested Akbar s/o Mastung near the bazaar."])
+def test_a_fathers_name_is_a_person(text: str) -> None:
+    assert not places_in_text(text, "a.txt")
+
+
+def test_the_kind_before_of_may_have_one_word_before_it() -> None:
+    found = {p.entry.name: p.entry for p in places_in_text(
+        "Gunmen attacked a school in the northern province of Samangan on Friday.", "a.txt")}
+    assert any(entry.kind == "province" and entry.country == "AF" for entry in found.values())
