@@ -1,6 +1,6 @@
 """The dashboard's map at scale in a real browser (issue 13, "Speed at scale").
 
-    .venv/bin/python benchmarks/map_scale.py [--count 100000] [--runs 3] [--tree NAME=PATH ...]
+    .venv/bin/python benchmarks/map_scale.py [--count 100000] [--runs 3] [--tree NAME=PATH ...] [--baseline]
 
 Starts ``streamlit run dashboard.py`` of each tree (default: this one) on 127.0.0.1 with
 ``INCIDENT_ATLAS_INCIDENTS`` pointing at ``count`` synthetic incidents
@@ -20,6 +20,9 @@ the trees taking turns. Each visit, in a fresh browser context:
   bytes and whether the map's overlays were evaluated again (streamlit-folium re-runs its
   overlay script when the server sends a different one), each until the page settles;
   then the same with the sidebar's "Past incidents" checkbox.
+
+With ``--baseline`` each tree's dashboard is also visited with its 19 built-in incidents
+(no ``INCIDENT_ATLAS_INCIDENTS``): what the page costs whatever the incidents.
 
 First, each tree's incidents overlay alone (``webmap.standalone_html``, no Streamlit) on a
 static loopback page: first draw and longest task, ``runs`` times. Compare the old code
@@ -275,6 +278,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pause", type=float, default=5.0, help="seconds between two visits")
     parser.add_argument("--tree", action="append", default=[], help="NAME=PATH of a checkout (default: this one)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also visit each tree's dashboard with its 19 built-in incidents (the page's own floor)")
     args = parser.parse_args()
     trees = dict(item.split("=", 1) for item in args.tree) or {"this": str(REPO)}
     from contextlib import ExitStack
@@ -284,9 +289,15 @@ def main() -> None:
         csv_path = write_synthetic_incidents(Path(tmp) / "incidents.csv", args.count)
         print(json.dumps({"map_html_bytes_this_tree": map_html_bytes(csv_path)}), flush=True)
         urls = {}
-        for name, tree in trees.items():
+        servers = {name: (tree, True) for name, tree in trees.items()}
+        if args.baseline:
+            servers.update({f"{name}, built-in incidents": (tree, False) for name, tree in trees.items()})
+        for number, (name, (tree, many)) in enumerate(servers.items()):
             port = free_port()
-            env = {**__import__("os").environ, INCIDENTS_ENV: str(csv_path), HOME_ENV: str(Path(tmp) / f"home-{name}")}
+            env = {**__import__("os").environ, HOME_ENV: str(Path(tmp) / f"home-{number}")}
+            env.pop(INCIDENTS_ENV, None)
+            if many:
+                env[INCIDENTS_ENV] = str(csv_path)
             command = [sys.executable, "-m", "streamlit", "run", str(Path(tree) / "dashboard.py"),
                        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"]
             urls[name] = stack.enter_context(running_server(command, Path(tree), port, env=env, wait_s=120))
@@ -303,7 +314,7 @@ def main() -> None:
             print(json.dumps({"tree": name, "standalone_medians": {
                 key: statistics.median(r[key] for r in alone_results[name])
                 for key in ("first_draw_s", "longest_task_ms")}}), flush=True)
-        results: dict[str, list[dict]] = {name: [] for name in trees}
+        results: dict[str, list[dict]] = {name: [] for name in urls}
         for name, url in urls.items():  # warm-up: the server's first run reads and builds everything
             print(json.dumps({"tree": name, "warm_up": visit(browser, url)}), flush=True)
         for run in range(args.runs):

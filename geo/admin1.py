@@ -40,6 +40,10 @@ _TYPE_SUFFIX = re.compile(r"\s+(?:Province|Region|Governorate|State|County|Distr
                           r"Oblast|Municipality|Territory)$")
 # "Michoacán de Ocampo", "Coahuila de Zaragoza": an official tail the press drops.
 _OFFICIAL_TAIL = re.compile(r"\s+(?:de|del|do|da)\s+.+$")
+# "Nord-Kivu" is "North Kivu" in English reporting: a compass word of French, Spanish or
+# Portuguese before the name (not before another compass word: "Nord-Ouest" stays).
+_COMPASS_PREFIX = re.compile(r"^(Nord|Sud|Norte|Sur|Sul)[-\s](?!(?:Est|Ouest|Este|Oeste|Leste|de|del|do|da)\b)(\w.*)$")
+_COMPASS_ENGLISH = {"Nord": "North", "Norte": "North", "Sud": "South", "Sur": "South", "Sul": "South"}
 _MIN_RADIUS_KM = 15.0
 # Divisions are not equal: the large ones (Chhattisgarh, 700 km from end to end) must
 # still hold their towns, since "X, Chhattisgarh" is tested against the radius.
@@ -62,6 +66,8 @@ def short_names(name: str) -> list[str]:
         short = pattern.sub("", name)
         if short != name and len(short) >= 4 and short not in forms:
             forms.append(short)
+    if compass := _COMPASS_PREFIX.match(name):
+        forms.append(f"{_COMPASS_ENGLISH[compass[1]]} {compass[2]}")
     return forms
 
 

@@ -110,3 +110,8 @@ def test_a_country_named_by_its_own_name_points_at_its_towns() -> None:
     found = _places("A car bomb exploded in Durango, Mexico, killing three.")
     assert found["Mexico"][:2] == ("country", "MX")
     assert any(country == "MX" and name != "Mexico" for name, (_, country, *_) in found.items())
+
+
+def test_a_province_written_in_english_where_the_database_has_it_in_french() -> None:
+    found = _places("Rebels attacked a village in Lubero territory, North Kivu province, Congolese officials said.")
+    assert found["Nord-Kivu"][:2] == ("province", "CD")
