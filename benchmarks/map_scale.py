@@ -334,7 +334,7 @@ def main() -> None:
             values.append(value)
         return statistics.median(values)
 
-    for name in trees:
+    for name in results:
         print(json.dumps({"tree": name, "medians": {
             "first_draw_s": median(name, "first_draw_s"), "settled_s": median(name, "settled_s"),
             "longest_task_ms": median(name, "longest_task_ms"), "load_ws_bytes": median(name, "load_ws_bytes"),
