@@ -128,7 +128,7 @@ def map_parts(build: Callable[[dict[str, bool]], webmap.MapParts], visible: dict
 
 
 def incidents_for_map(past_incidents: gpd.GeoDataFrame, total: int, home: tuple[tuple[float, float], int],
-                      made_from: tuple[gpd.GeoDataFrame, Hashable]
+                      made_from: tuple[gpd.GeoDataFrame, Hashable] | None = None
                       ) -> tuple[Callable[[bool], webmap.AtlasLayer], list[str]]:
     """How the map gets the incidents, and what it reports back.
 
@@ -136,13 +136,13 @@ def incidents_for_map(past_incidents: gpd.GeoDataFrame, total: int, home: tuple[
     (it clusters them and filters them by month itself), and the map reports only its
     layer switches. Beyond, the map reports its view too, and each run sends only that
     view's cells or incidents (:func:`cell_layer.view_overlay`). ``made_from``: the
-    frame and the filter the incidents come from; the compact form of many is made once
-    for the server when that frame is the server's.
+    server's own frame and the filter the incidents come from, when they do; the compact
+    form of many is then made once for every session.
     """
     if len(past_incidents) <= cell_layer.SERVER_CELLS_MIN:
         def compact() -> webmap.CompactIncidents | None:
-            if len(past_incidents) <= webmap.DETAIL_LIMIT:
-                return None
+            if len(past_incidents) <= webmap.DETAIL_LIMIT or made_from is None:
+                return None  # made with the overlay, for this session only
             return memo.per_server("compact", *made_from, lambda: webmap.compact_form(past_incidents))
 
         return (lambda show: memo.per_frame(f"incidents_overlay_{show}", past_incidents, total,
@@ -417,7 +417,11 @@ def main() -> None:
                      f"{len(past_incidents):,}")
 
     route_legend = (case.route.legend or case.route.name) if case.has_route else None
-    incident_overlay, returned = incidents_for_map(past_incidents, total, home, (layers["incidents"], rule))
+    # A built-in case's incidents from the installed file are the server's frame; a stored
+    # case's, or an imported dataset's, are this session's.
+    server_frame = case.built_in and source.stored is None
+    incident_overlay, returned = incidents_for_map(past_incidents, total, home,
+                                                   (layers["incidents"], rule) if server_frame else None)
     parts = map_parts(partial(webmap.build_map, layers, shown_incidents, asset_base=asset_base,
                               online_tiles=state["online_tiles"], generation=state["layers_generation"],
                               view=home, route_legend=route_legend, incident_overlay=incident_overlay), visible)

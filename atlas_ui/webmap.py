@@ -54,10 +54,6 @@ MAX_ZOOM = 14
 TILE_MAX_ZOOM = 6
 #: Above this many incidents the markers are clustered and drawn on a canvas.
 CLUSTER_MIN = 200
-#: From this zoom on clustered incidents are drawn one by one (a view there holds a few
-#: hundred of 100,000): markercluster indexes every zoom below it, and each level left
-#: out saves about 0.4 s of the first draw at 100,000 (benchmarks/map_scale.py).
-CLUSTER_UNTIL_ZOOM = 12
 #: Clustered markers are indexed in the browser in chunks of about this many ms of work …
 CHUNK_MS = 100
 #: … with this many ms between two chunks for the page (drawing, clicks, the map's tiles).
@@ -297,7 +293,6 @@ class AtlasLayer(RawLayer, folium.FeatureGroup):
                                                    group.fire("atlas:loaded");
                                                }
                                            },
-                                           disableClusteringAtZoom: {{ this.cluster_until_zoom|tojson }},
                                            maxClusterRadius: 60, spiderfyOnMaxZoom: true, showCoverageOnHover: false});
             group.addLayer(target);
             renderer = L.canvas({padding: 0.5});
@@ -413,7 +408,6 @@ class AtlasLayer(RawLayer, folium.FeatureGroup):
         self.shapes_json = safe_json(shapes) if shapes else "null"
         self.compact_text = compact.text if compact else json.dumps("null")  # a JavaScript string
         self.chunk_ms = CHUNK_MS
-        self.cluster_until_zoom = CLUSTER_UNTIL_ZOOM
         self.chunk_delay_ms = CHUNK_DELAY_MS
         self.keep_built = KEEP_BUILT
         self.reuse_min = CLUSTER_MIN  # smaller overlays are built anew: quick, and as the layer control left them

@@ -81,11 +81,13 @@ STATEMENT_BEFORE = re.compile(
     r"(?:\w+\s+){0,4}(?:in|from|at)\s+" + _TAIL + "$", _I)
 
 # An institution's building as the target, not as where it spoke from: "a suicide bomber
-# targeted the main gate of the Frontier Corps headquarters in Nokkundi".
+# targeted the main gate of the Frontier Corps headquarters in Nokkundi"; within one
+# clause ("hit a convoy in Turbat and the headquarters in Rawalpindi said" is two).
 TARGETED_BEFORE = re.compile(
     r"\b(?:attack(?:ed|ing|s)?|target(?:ed|ing)|storm(?:ed|ing)|struck|hit|raid(?:ed|ing)?|bomb(?:ed|ing)|"
     r"assault(?:ed|ing)?|ambush(?:ed)?|besieg(?:ed|ing)|overr?an|blew\s+up|rammed|set\s+(?:on\s+)?fire)\b"
-    r"[^.,;:!?]{0,80}?\b(?:headquarters|court|ministry|administration|compound|complex|offices?)\s+"
+    r"(?:(?!\b(?:and|while|but|as|after|when|where|said)\b)[^.,;:!?]){0,80}?"
+    r"\b(?:headquarters|court|ministry|administration|compound|complex|offices?)\s+"
     r"(?:\w+\s+){0,2}(?:in|at)\s+" + _TAIL + "$", _I)
 
 # Who wrote the report, and from where: "Rasool Dawar in Peshawar contributed to this report".

@@ -218,6 +218,7 @@ class _Article:
         self.text = text
         self.gazetteer = gazetteer
         self.person_words: set[str] = set()
+        self.titled_names: set[str] = set()  # surnames said after a title: "DC Musakhel" is him
         self._lowercase: dict[str, bool] = {}
         self._words: set[str] | None = None
         self._surfaces: dict[str, str] = {}
@@ -285,13 +286,19 @@ _NAMED_AS = re.compile(r"\b(?:[Ii]dentified|[Nn]amed|[Ii]ntroduced)\s+as\s+(?:(?
 
 # "son of", "daughter of", "wife of", "widow of" and the police's "s/o", "d/o", "w/o".
 _KIN_OF = re.compile(r"(?:\b(?:[Ss]on|[Dd]aughter|[Ww]ife|[Ww]idow)\s+of|\b[SsDdWw]/[Oo]\.?)\s+$")
+# "a son of Swat", "the wife of Balochistan's chief minister": where one comes from, or
+# whose relative, not a father's name.
+_KIN_AFTER_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?:\w+\s+)?(?:son|daughter|wife|widow)\s+of\s+$")
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
 
 
 def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, article: _Article) -> bool:
     words = [t for t in run if t.lower not in NAME_CONNECTORS]
     if before is not None and before.lower == "alias":
         return True  # "Shani alias Kana", "Rashid alias Kohat": a nickname, even a town's name
-    if _KIN_OF.search(article.text, max(0, run[0].start - 16), run[0].start):
+    if (_KIN_OF.search(article.text, max(0, run[0].start - 16), run[0].start)
+            and not _POSSESSIVE_AFTER.match(article.text, run[-1].end)
+            and not _KIN_AFTER_ARTICLE.search(article.text, max(0, run[0].start - 24), run[0].start)):
         return True  # "Munir (son of Makhan)", "Ali s/o Akbar": a father's name
     if article.names_people_as and _NAMED_AS.search(article.text, max(0, run[0].start - 120), run[0].start):
         return True
@@ -311,15 +318,15 @@ def _is_person(run: list[_Token], before: _Token | None, after: _Token | None, a
 
 def _remember_name_after_titles(tokens: list[_Token], start: int, stop: int, article: _Article) -> None:
     """Keep the name after the titles at ``start`` ("Deputy Commissioner Habibullah
-    Musakhel"), and its surname, as a person's: "DC Musakhel" later is that man, not the
-    district."""
+    Musakhel") as a person's, and its surname as his after a title: "DC Musakhel" later
+    is that man, while "in Musakhel" is still the district."""
     lead = start
     while lead < stop and (tokens[lead].lower in PERSON_CUES or tokens[lead].lower in PORTFOLIO_WORDS):
         lead += 1
     name = tokens[lead:stop]
     if len(name) >= 2:
         article.person_words.add(" ".join(t.lower for t in name))
-        article.person_words.add(name[-1].lower)
+        article.titled_names.add(name[-1].lower)
 
 
 def _office_place(tokens: list[_Token], start: int, stop: int, article: _Article) -> int | None:
@@ -336,7 +343,8 @@ def _office_place(tokens: list[_Token], start: int, stop: int, article: _Article
     if lead == stop or tokens[lead].lower in GIVEN_NAMES:
         return None
     place = tokens[lead:stop]
-    if " ".join(t.lower for t in place) in article.person_words:
+    said = " ".join(t.lower for t in place)
+    if said in article.person_words or said in article.titled_names:
         return None  # the report named a person so before (see _remember_name_after_titles)
     # These are Pakistani offices ("AC Milan" is a football club, not Milan's commissioner).
     if not any(e.country in HOME_COUNTRIES for e in article.gazetteer.exact(_lookup_name(place))):
@@ -604,7 +612,7 @@ def _apposition(found: list[Candidate], i: int, text: str) -> bool:
     """
     first, second = found[i], found[i + 1]
     if not (second.mention.qualifier in ("district", "province")
-            or all(e.kind in ("province", "district", "country") for e in second.entries)
+            or all(e.kind == "district" for e in second.entries)
             or any(e.kind in ("province", "country") for e in second.entries)):
         return False
     if i > 0 and text[found[i - 1].mention.end:first.mention.start] in _LIST_GAPS:

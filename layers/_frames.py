@@ -77,8 +77,8 @@ def numbers(frame: pd.DataFrame, column: str, path: Path, low: float = float("-i
     array = values.to_numpy(dtype="float64", na_value=np.nan)
     with np.errstate(invalid="ignore"):  # NaN compares false: empty cells were judged above
         bad |= (array < low) | (array > high) | np.isinf(array)
-        if kind == "Int64":
-            bad |= np.isfinite(array) & (array != np.floor(array))
+        if kind == "Int64":  # whole, and within what a float holds exactly (1e20 is no count)
+            bad |= np.isfinite(array) & ((array != np.floor(array)) | (np.abs(array) > 2 ** 53))
     if bad.any():
         position = int(bad.to_numpy().nonzero()[0][0])
         line = frame.attrs.get("lines", [])[position] if position < len(frame.attrs.get("lines", [])) else position + 2
@@ -104,7 +104,7 @@ def _plain_numbers(column: pd.Series) -> pd.Series | None:
         text = pa.array(column.array, type=pa.string())
     except (pa.ArrowException, TypeError):
         return None
-    # Python's float() also takes "1_000" and other scripts' digits, which the checked way refuses.
+    # Arrow's cast takes "nan", "inf" and "-Infinity", which the checked way refuses as no numbers.
     if text.null_count or not pc.all(pc.match_substring_regex(text, _PLAIN_NUMBER)).as_py():
         return None
     try:

@@ -79,8 +79,9 @@ def _quick_read(path: Path) -> pd.DataFrame | None:
             header = next(csv.reader(fh), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
-    if len(set(header)) != len(header) or any(column not in header for column in REQUIRED_COLUMNS):
-        return None  # the checked reader names the repeated or missing column
+    if (len(set(header)) != len(header) or any(column not in header for column in REQUIRED_COLUMNS)
+            or "source" in header):
+        return None  # the checked reader names the repeated or missing column, or reads "source"
     types = {column: pa.float64() if column in NUMBER_COLUMNS else pa.string() for column in header}
     options = pa_csv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=False,
                                     quoted_strings_can_be_null=False)
@@ -93,6 +94,11 @@ def _quick_read(path: Path) -> pd.DataFrame | None:
         if column in header and pc.any(pc.or_(pc.is_nan(table[column]), pc.is_inf(table[column]))).as_py():
             return None
     if pc.any(pc.equal(pc.utf8_trim_whitespace(table["sources"]), "")).as_py():
+        return None
+    # Python's csv module refuses a cell longer than its field limit: so must this.
+    limit = csv.field_size_limit()
+    if any((pc.max(pc.utf8_length(table[column])).as_py() or 0) > limit
+           for column in header if column not in NUMBER_COLUMNS):
         return None
     return table.to_pandas()
 

@@ -65,6 +65,11 @@ def test_headquarters_attacked_are_the_site_not_where_a_statement_came_from(gaze
     said = ("A blast killed two soldiers in Turbat on Sunday, officials at the military's headquarters "
             "in Rawalpindi said.")
     assert _best(said, gazetteer).label == "Turbat"
+    # The attack and the headquarters in two clauses: the headquarters only speak.
+    two = ("A suicide bomber hit a convoy in Turbat on Sunday and officials at the military's "
+           "headquarters in Rawalpindi said four soldiers died.")
+    found = site_candidates([_report("r.txt", two, gazetteer)])
+    assert found[0].label == "Turbat" and all(c.score < 0.2 * found[0].score for c in found[1:])
 
 
 def test_the_site_beats_where_the_bus_was_heading(gazetteer) -> None:

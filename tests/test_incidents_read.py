@@ -76,3 +76,20 @@ def test_days_written_any_way_read_as_pandas_reads_them():
 def test_positions_of_points_missing_or_empty_are_nan():
     lon, lat = lon_lat(gpd.GeoSeries([shapely.Point(67, 30), None, shapely.Point()]))
     assert lon[0] == 67 and lat[0] == 30 and np.isnan(lon[1:]).all() and np.isnan(lat[1:]).all()
+
+
+def test_what_the_checked_reader_refuses_the_fast_one_refuses_too(tmp_path):
+    # An empty "source" column is the row's source for the checked reader.
+    path = tmp_path / "incidents.csv"
+    path.write_text(HEADER + ",source\na,2024-01-02,,P,A,30,67,5,1,,0,,,unclaimed,t,s,,src,\n", encoding="utf-8")
+    with pytest.raises(CaseError, match="line 2: row has no source"):
+        incidents_layer(path)
+    # A cell longer than Python's csv module takes.
+    huge = _file(tmp_path, f"a,2024-01-02,,P,A,30,67,5,1,,0,,,unclaimed,t,{'x' * 200_000},,src")
+    with pytest.raises(CaseError, match="cannot be read as CSV"):
+        incidents_layer(huge)
+
+
+def test_a_toll_too_large_to_count_is_refused_with_its_line(tmp_path):
+    with pytest.raises(CaseError, match="line 2: killed_low"):
+        incidents_layer(_file(tmp_path, "a,2024-01-02,,P,A,30,67,5,1e20,,0,,,unclaimed,t,s,,src"))

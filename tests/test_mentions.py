@@ -536,6 +536,9 @@ def test_a_name_a_report_gave_a_person_stays_that_person_after_a_title() -> None
     text = ("Kalat Deputy Commissioner Rashid Khuzdar said the highway was blocked for hours. "
             "DC Khuzdar said the attackers fled towards the hills.")
     assert "Khuzdar" not in {m.surface for p in places_in_text(text, "a.txt") for m in p.mentions}
+    # The surname is his only after a title: "in Khuzdar" is still the district.
+    assert "Khuzdar" in {m.surface for p in places_in_text(
+        "Deputy Commissioner Rashid Khuzdar said gunmen attacked a bus in Khuzdar.", "a.txt") for m in p.mentions}
     # Alone, "DC Khuzdar" is the deputy commissioner of Khuzdar district.
     assert "Khuzdar" in {m.surface for p in places_in_text("DC Khuzdar said the road was reopened.", "a.txt")
                          for m in p.mentions}
@@ -545,6 +548,12 @@ def test_a_name_a_report_gave_a_person_stays_that_person_after_a_title() -> None
                                   "Police arrested Akbar s/o Mastung near the bazaar."])
 def test_a_fathers_name_is_a_person(text: str) -> None:
     assert not places_in_text(text, "a.txt")
+
+
+@pytest.mark.parametrize("text, place", [("The cricketer, a son of Swat, returned home.", "Swat"),
+                                         ("The wife of Balochistan's chief minister was injured.", "Balochistan")])
+def test_where_one_comes_from_or_whose_relative_is_still_a_place(text: str, place: str) -> None:
+    assert place in names(text)
 
 
 def test_the_kind_before_of_may_have_one_word_before_it() -> None:
