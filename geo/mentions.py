@@ -218,6 +218,7 @@ class _Article:
         self.text = text
         self.gazetteer = gazetteer
         self.person_words: set[str] = set()
+        self.title_case = False  # the sentence read now is a headline in title case
         self.titled_names: set[str] = set()  # surnames said after a title: "DC Musakhel" is him
         self._lowercase: dict[str, bool] = {}
         self._words: set[str] | None = None
@@ -514,6 +515,13 @@ def countries_in_demonyms(text: str) -> set[str]:
             if w in DEMONYM_COUNTRIES}
 
 
+def _in_title_case(tokens: list[_Token]) -> bool:
+    """Whether a sentence is a headline in title case ("Terrorists Attacked Kuje Prison in
+    Abuja"), where a capital says nothing of a name: most of its longer words have one."""
+    longer = [t for t in tokens if len(t.text) >= 4 and t.text.isalpha()]
+    return len(longer) >= 4 and sum(t.capitalised for t in longer) >= 0.8 * len(longer)
+
+
 def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
     """All place mentions in ``text`` with their candidate gazetteer entries, in text order."""
     article = _Article(text, gazetteer)
@@ -522,6 +530,7 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
         if not any(gazetteer.may_start(word) for word in _CAPITALISED.findall(text, s_start, s_end)):
             continue  # no capitalised word here can start a place name
         tokens = _tokens(text, s_start, s_end, gazetteer)
+        article.title_case = _in_title_case(tokens)
         for r_start, r_end in _runs(tokens):
             found.extend(_run_candidates(tokens, r_start, r_end, (s_start, s_end), article))
     return _link_neighbours(_with_villages(_plural_lists(found, article), article), text)
@@ -721,6 +730,15 @@ def _pieces(tokens: list[_Token], start: int, stop: int) -> list[tuple[int, int]
     return pieces
 
 
+def _plain_forms(word: str) -> tuple[str, ...]:
+    """``word`` and its stem without a common ending ("attacked" → "attack"), for matching
+    a headline's words against the report's lowercase ones."""
+    for ending in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word, word[:-len(ending)]
+    return (word,)
+
+
 def _explained(token: _Token, index: int, article: _Article) -> bool:
     """True for a leftover capitalised word that cannot be part of a longer name."""
     word = token.lower
@@ -728,7 +746,10 @@ def _explained(token: _Token, index: int, article: _Article) -> bool:
             or word in JURISDICTION_HEADS or word in PORTFOLIO_WORDS or word in PERSON_CUES
             or word in PART_WORDS):
         return True  # titles too: "SSP" in "SSP Jacobabad", "DC" in "Khuzdar DC"
-    # A sentence opener such as "In", "Later" or "Officials" is an ordinary word.
+    # A sentence opener such as "In", "Later" or "Officials" is an ordinary word, and so is
+    # any word of a title-case headline the report also writes in lowercase ("Attacked").
+    if article.title_case and any(article.uses_in_lowercase(form) for form in _plain_forms(word)):
+        return True
     return index == 0 and (article.uses_in_lowercase(word) or len(word) <= 3 or word in SENTENCE_ADVERBS)
 
 

@@ -560,3 +560,12 @@ def test_the_kind_before_of_may_have_one_word_before_it() -> None:
     found = {p.entry.name: p.entry for p in places_in_text(
         "Gunmen attacked a school in the northern province of Samangan on Friday.", "a.txt")}
     assert any(entry.kind == "province" and entry.country == "AF" for entry in found.values())
+
+
+def test_a_title_case_headline_keeps_its_places() -> None:
+    # In a headline every word has a capital: "Attacked" glued to "Kuje Prison" is no name.
+    text = ("How Gunmen Attacked Turbat Jail in Kech District\n\n"
+            "The gunmen attacked the jail on Tuesday night, officials said. The attack lasted an hour.")
+    assert "Turbat" in names(text)
+    # A word the report never writes in lowercase still joins the name it is glued to.
+    assert "Kunri" not in names("Piru Kunri Police Station Raided By Gunmen\n\nGunmen raided the station.")
