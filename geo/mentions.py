@@ -218,7 +218,8 @@ class _Article:
         self.text = text
         self.gazetteer = gazetteer
         self.person_words: set[str] = set()
-        self.title_case = False  # the sentence read now is a headline in title case
+        self.sentence_tokens: list[_Token] = []  # the sentence read now
+        self.title_case: bool | None = None  # whether it is a headline in title case, once asked
         self.titled_names: set[str] = set()  # surnames said after a title: "DC Musakhel" is him
         self._lowercase: dict[str, bool] = {}
         self._words: set[str] | None = None
@@ -530,7 +531,7 @@ def find_candidates(text: str, gazetteer: Gazetteer) -> list[Candidate]:
         if not any(gazetteer.may_start(word) for word in _CAPITALISED.findall(text, s_start, s_end)):
             continue  # no capitalised word here can start a place name
         tokens = _tokens(text, s_start, s_end, gazetteer)
-        article.title_case = _in_title_case(tokens)
+        article.sentence_tokens, article.title_case = tokens, None
         for r_start, r_end in _runs(tokens):
             found.extend(_run_candidates(tokens, r_start, r_end, (s_start, s_end), article))
     return _link_neighbours(_with_villages(_plural_lists(found, article), article), text)
@@ -748,6 +749,8 @@ def _explained(token: _Token, index: int, article: _Article) -> bool:
         return True  # titles too: "SSP" in "SSP Jacobabad", "DC" in "Khuzdar DC"
     # A sentence opener such as "In", "Later" or "Officials" is an ordinary word, and so is
     # any word of a title-case headline the report also writes in lowercase ("Attacked").
+    if article.title_case is None:  # asked only when a name seems glued to another word
+        article.title_case = _in_title_case(article.sentence_tokens)
     if article.title_case and any(article.uses_in_lowercase(form) for form in _plain_forms(word)):
         return True
     return index == 0 and (article.uses_in_lowercase(word) or len(word) <= 3 or word in SENTENCE_ADVERBS)
